@@ -1,0 +1,138 @@
+import type { Invoker } from './invoker.js';
+import { type Key, decodeKey, decodeValue, encodeKey, encodeValue } from './protocol/codec.js';
+import { BadRequestError } from './protocol/errors.js';
+import { Opcode } from './protocol/opcodes.js';
+
+/** Keys per request when getAll/putAll/removeAll split a large batch. */
+const CHUNK = 10_000;
+/** Entries asked for per page when scanning. */
+const SCAN_PAGE = 1_000;
+
+/**
+ * A named cache on the grid. Absent keys read as `undefined`.
+ * @example const c = grid.cache<string, Customer>('customers'); await c.put('c1', { name: 'Ada' })
+ */
+export class Cache<K extends Key = Key, V = unknown> {
+  constructor(
+    readonly name: string,
+    private readonly invoker: Invoker,
+  ) {}
+
+  /** The value for `key`, or `undefined`. */
+  async get(key: K): Promise<V | undefined> {
+    return this.valueOrUndefined(await this.invoker.invoke(Opcode.Get, [this.name, encodeKey(key)]));
+  }
+
+  /** A Map of the keys found (absent keys are left out). */
+  async getAll(keys: Iterable<K>): Promise<Map<K, V>> {
+    const all = [...keys];
+    const found = new Map<K, V>();
+    const chunks: Promise<void>[] = [];
+    for (let start = 0; start < all.length; start += CHUNK) {
+      const slice = all.slice(start, start + CHUNK);
+      const encoded = slice.map((k) => encodeKey(k));
+      chunks.push(
+        this.invoker.invoke(Opcode.GetAll, [this.name, encoded]).then((values) => {
+          const list = values as (Uint8Array | null)[];
+          for (let i = 0; i < slice.length; i++) {
+            const bytes = list[i];
+            if (bytes != null) found.set(slice[i]!, decodeValue(bytes) as V);
+          }
+        }),
+      );
+    }
+    await Promise.all(chunks);
+    return found;
+  }
+
+  /** Stores `value` under `key`. */
+  async put(key: K, value: V): Promise<void> {
+    await this.invoker.invoke(Opcode.Put, [this.name, encodeKey(key), encodeValue(value)]);
+  }
+
+  /** Stores every entry. */
+  async putAll(entries: ReadonlyMap<K, V> | Iterable<readonly [K, V]>): Promise<void> {
+    const flat: Uint8Array[] = [];
+    for (const [k, v] of entries) flat.push(encodeKey(k), encodeValue(v));
+    const requests: Promise<unknown>[] = [];
+    for (let start = 0; start < flat.length; start += 2 * CHUNK) {
+      requests.push(this.invoker.invoke(Opcode.PutAll, [this.name, flat.slice(start, start + 2 * CHUNK)]));
+    }
+    await Promise.all(requests);
+  }
+
+  /** Removes `key`; true if it was there. */
+  async remove(key: K): Promise<boolean> {
+    return (await this.invoker.invoke(Opcode.Remove, [this.name, encodeKey(key)])) as boolean;
+  }
+
+  /** Removes every key; the number that were there. */
+  async removeAll(keys: Iterable<K>): Promise<number> {
+    const encoded = [...keys].map((k) => encodeKey(k));
+    const requests: Promise<unknown>[] = [];
+    for (let start = 0; start < encoded.length; start += CHUNK) {
+      requests.push(this.invoker.invoke(Opcode.RemoveAll, [this.name, encoded.slice(start, start + CHUNK)]));
+    }
+    return (await Promise.all(requests)).reduce((sum: number, n) => sum + (n as number), 0);
+  }
+
+  /** True if `key` has a value. */
+  async containsKey(key: K): Promise<boolean> {
+    return (await this.invoker.invoke(Opcode.ContainsKey, [this.name, encodeKey(key)])) as boolean;
+  }
+
+  /** Stores `value` only if `key` is absent; true if it stored it. */
+  async putIfAbsent(key: K, value: V): Promise<boolean> {
+    return (await this.invoker.invoke(Opcode.PutIfAbsent, [this.name, encodeKey(key), encodeValue(value)])) as boolean;
+  }
+
+  /** Stores `value` only if `key` is present; true if it replaced. */
+  async replace(key: K, value: V): Promise<boolean> {
+    return (await this.invoker.invoke(Opcode.Replace, [this.name, encodeKey(key), encodeValue(value)])) as boolean;
+  }
+
+  /** Replaces only if the current value encodes to the same bytes as `expected`; true if it replaced. */
+  async replaceIfEquals(key: K, expected: V, value: V): Promise<boolean> {
+    const args = [this.name, encodeKey(key), encodeValue(expected), encodeValue(value)];
+    return (await this.invoker.invoke(Opcode.ReplaceIfEquals, args)) as boolean;
+  }
+
+  /** Stores `value` and returns the previous value, or `undefined`. */
+  async getAndPut(key: K, value: V): Promise<V | undefined> {
+    return this.valueOrUndefined(await this.invoker.invoke(Opcode.GetAndPut, [this.name, encodeKey(key), encodeValue(value)]));
+  }
+
+  /** Removes `key` and returns its value, or `undefined`. */
+  async getAndRemove(key: K): Promise<V | undefined> {
+    return this.valueOrUndefined(await this.invoker.invoke(Opcode.GetAndRemove, [this.name, encodeKey(key)]));
+  }
+
+  /** The number of entries. */
+  async size(): Promise<number> {
+    return (await this.invoker.invoke(Opcode.Size, [this.name])) as number;
+  }
+
+  /** Removes every entry. */
+  async clear(): Promise<void> {
+    await this.invoker.invoke(Opcode.Clear, [this.name]);
+  }
+
+  /**
+   * Every entry, fetched a page of partitions at a time. Entries written during
+   * the scan may or may not appear.
+   * @example for await (const [k, v] of cache.entries()) console.log(k, v)
+   */
+  async *entries(pageSize = SCAN_PAGE): AsyncGenerator<[K, V]> {
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new BadRequestError(`pageSize must be a positive integer, got ${pageSize}`);
+    let cursor: number | null = 0;
+    while (cursor !== null) {
+      const [next, flat] = (await this.invoker.invoke(Opcode.Scan, [this.name, cursor, pageSize])) as [number | null, Uint8Array[]];
+      for (let i = 0; i < flat.length; i += 2) yield [decodeKey(flat[i]!) as K, decodeValue(flat[i + 1]!) as V];
+      cursor = next;
+    }
+  }
+
+  private valueOrUndefined(bytes: unknown): V | undefined {
+    return bytes == null ? undefined : (decodeValue(bytes as Uint8Array) as V);
+  }
+}

@@ -1,0 +1,220 @@
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
+import type { Clock, TimerHandle } from './clock.js';
+import { type ConnectionState, type PendingRequest } from './connection-state.js';
+import { decodeFrame, encodeFrame } from './protocol/codec.js';
+import { ErrorCode } from './protocol/error-codes.js';
+import { ConnectionClosedError, ShoalError, TimeoutError, createError, errorFromWire } from './protocol/errors.js';
+import { ResponseStatus } from './protocol/frame-kinds.js';
+import type { Frame, WireResponse } from './protocol/frames.js';
+import { type Opcode, opcodeName } from './protocol/opcodes.js';
+import { PROTOCOL_VERSION } from './protocol/version.js';
+import type { Transport } from './transport/transport.js';
+
+export interface ConnectionOptions {
+  readonly endpoints: readonly string[];
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly authToken: string | null;
+  readonly clientName: string;
+  readonly requestTimeoutMs: number;
+  readonly reconnect: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+}
+
+/** Most requests one frame carries; larger bursts go out as several frames. */
+const MAX_REQUESTS_PER_FRAME = 4096;
+/** Codes after which reconnecting cannot help. */
+const fatalCodes: ReadonlySet<string> = new Set([ErrorCode.Unauthorized, ErrorCode.UnsupportedVersion]);
+
+/**
+ * One logical connection to the grid: a pending map, writes coalesced per
+ * microtask, per-request deadlines, and reconnect with backoff.
+ */
+export class Connection {
+  private state: ConnectionState;
+  private readonly pending = new Map<number, PendingRequest>();
+  private outgoing: (readonly unknown[])[] = [];
+  private flushScheduled = false;
+  private nextId = 1;
+  private endpointIndex = 0;
+  private backoff: IBackoff<unknown> | undefined;
+  private readonly sweepTimer: TimerHandle;
+  private readyWaiters: { resolve: () => void; reject: (e: ShoalError) => void }[] = [];
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.state = this.open();
+    this.sweepTimer = options.clock.setInterval(() => this.expireOverdue(), Math.max(5, Math.min(options.requestTimeoutMs / 4, 250)));
+  }
+
+  /** Resolves once the handshake succeeded; rejects if the connection closed for good. */
+  whenReady(): Promise<void> {
+    if (this.state.kind === 'ready') return Promise.resolve();
+    if (this.state.kind === 'closed') return Promise.reject(this.state.reason);
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  /** Sends one request; the result is the raw wire result. */
+  request(opcode: Opcode, args: readonly unknown[], timeoutMs = this.options.requestTimeoutMs): Promise<unknown> {
+    if (this.state.kind === 'closed') return Promise.reject(new ConnectionClosedError(this.state.reason.message, { cause: this.state.reason }));
+    const id = this.nextId;
+    this.nextId = id >= 0x7fffffff ? 1 : id + 1;
+    const wire = [id, opcode, ...args];
+    return new Promise((resolve, reject) => {
+      const entry: PendingRequest = { wire, deadline: this.options.clock.now() + timeoutMs, resolve, reject, sent: false };
+      this.pending.set(id, entry);
+      if (this.state.kind === 'ready') this.enqueue(entry);
+    });
+  }
+
+  /** Closes for good: rejects everything pending with `reason` and stops every timer. */
+  close(reason: ShoalError = new ConnectionClosedError('the client was closed')): void {
+    if (this.state.kind === 'closed') return;
+    const previous = this.state;
+    this.state = { kind: 'closed', reason };
+    this.options.clock.clear(this.sweepTimer);
+    if (previous.kind === 'waiting-to-reconnect') this.options.clock.clear(previous.timer);
+    else previous.channel.close(1000, 'client closed');
+    this.failAll(this.state.reason, () => true);
+    this.rejectReadyWaiters(this.state.reason);
+  }
+
+  private rejectReadyWaiters(error: ShoalError): void {
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+  }
+
+  private open(): ConnectionState {
+    const endpoints = this.options.endpoints;
+    const endpoint = endpoints[this.endpointIndex++ % endpoints.length]!;
+    let channelRef: ConnectionState | undefined;
+    const channel = this.options.transport.connect(endpoint, {
+      onOpen: () => channel.send(encodeFrame({ kind: 'hello', version: PROTOCOL_VERSION, authToken: this.options.authToken, clientName: this.options.clientName })),
+      onMessage: (bytes) => this.onMessage(bytes, channelRef),
+      onClose: (code, reason, error) => this.onChannelClosed(channelRef, code, reason, error),
+    });
+    channelRef = { kind: 'connecting', channel, endpoint };
+    return channelRef;
+  }
+
+  private onMessage(bytes: Uint8Array, from: ConnectionState | undefined): void {
+    if (from === undefined || !this.isCurrent(from)) return;
+    let frame: Frame;
+    try {
+      frame = decodeFrame(bytes);
+    } catch (err) {
+      this.dropChannel(new ConnectionClosedError(`node sent a malformed frame`, { cause: err }));
+      return;
+    }
+    switch (frame.kind) {
+      case 'welcome':
+        return this.onWelcome(frame.nodeId, frame.version);
+      case 'responses':
+        return this.onResponses(frame.responses);
+      case 'fatal':
+        return this.onFatal(errorFromWire(frame.code, frame.message));
+      default:
+        this.dropChannel(new ConnectionClosedError(`node sent an unexpected ${frame.kind} frame`));
+    }
+  }
+
+  private onWelcome(nodeId: string, version: number): void {
+    if (this.state.kind !== 'connecting') return;
+    if (version !== PROTOCOL_VERSION) {
+      this.onFatal(new ShoalError(ErrorCode.UnsupportedVersion, `node speaks protocol ${version}, this client ${PROTOCOL_VERSION}`));
+      return;
+    }
+    this.state = { kind: 'ready', channel: this.state.channel, endpoint: this.state.endpoint, nodeId };
+    this.backoff = undefined;
+    for (const entry of this.pending.values()) if (!entry.sent) this.enqueue(entry);
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private onResponses(responses: readonly WireResponse[]): void {
+    for (const response of responses) {
+      if (!Array.isArray(response)) continue;
+      const entry = this.pending.get(response[0]);
+      if (entry === undefined) continue; // already timed out
+      this.pending.delete(response[0]);
+      if (response[1] === ResponseStatus.Ok) entry.resolve(response[2]);
+      else entry.reject(errorFromWire(response[2], response[3]));
+    }
+  }
+
+  private onFatal(error: ShoalError): void {
+    // A bad token or an incompatible version: reconnecting cannot help.
+    if (fatalCodes.has(error.code)) this.close(error);
+    else this.dropChannel(error);
+  }
+
+  private dropChannel(error: ShoalError): void {
+    if (this.state.kind === 'connecting' || this.state.kind === 'ready') {
+      const channel = this.state.channel;
+      this.onChannelClosed(this.state, 1002, error.message, error);
+      channel.close(1002, 'protocol error');
+    }
+  }
+
+  private onChannelClosed(from: ConnectionState | undefined, code: number, reason: string, error?: Error): void {
+    if (from === undefined || !this.isCurrent(from)) return;
+    const failure =
+      error instanceof ShoalError ? error : new ConnectionClosedError(`connection closed (${code}${reason ? ` ${reason}` : ''})`, { cause: error });
+    // Requests already written may or may not have been applied: their callers must decide.
+    this.failAll(failure, (entry) => entry.sent);
+    this.outgoing = [];
+    this.backoff = this.backoff
+      ? this.backoff.next(undefined)
+      : new ExponentialBackoff({ initialDelay: this.options.reconnect.initialDelayMs, maxDelay: this.options.reconnect.maxDelayMs }).next();
+    const timer = this.options.clock.setTimeout(() => {
+      if (this.state.kind === 'waiting-to-reconnect') this.state = this.open();
+    }, this.backoff.duration);
+    this.state = { kind: 'waiting-to-reconnect', timer, lastError: failure };
+  }
+
+  private isCurrent(from: ConnectionState): boolean {
+    return (this.state.kind === 'connecting' || this.state.kind === 'ready') && from.kind !== 'closed' && 'channel' in from && this.state.channel === from.channel;
+  }
+
+  private enqueue(entry: PendingRequest): void {
+    entry.sent = true;
+    this.outgoing.push(entry.wire);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.state.kind !== 'ready' || this.outgoing.length === 0) return;
+    const batch = this.outgoing;
+    this.outgoing = [];
+    for (let start = 0; start < batch.length; start += MAX_REQUESTS_PER_FRAME) {
+      const requests = start === 0 && batch.length <= MAX_REQUESTS_PER_FRAME ? batch : batch.slice(start, start + MAX_REQUESTS_PER_FRAME);
+      this.state.channel.send(encodeFrame({ kind: 'requests', requests }));
+    }
+  }
+
+  private expireOverdue(): void {
+    const now = this.options.clock.now();
+    for (const [id, entry] of this.pending) {
+      if (entry.deadline > now) continue;
+      this.pending.delete(id);
+      entry.reject(new TimeoutError(this.timeoutMessage(entry)));
+    }
+  }
+
+  private timeoutMessage(entry: PendingRequest): string {
+    const where = this.state.kind === 'ready' ? '' : ` (not connected: ${this.state.kind === 'waiting-to-reconnect' ? this.state.lastError.message : this.state.kind})`;
+    return `${opcodeName(entry.wire[1] as number)} timed out${where}`;
+  }
+
+  private failAll(error: ShoalError, which: (entry: PendingRequest) => boolean): void {
+    for (const [id, entry] of this.pending) {
+      if (!which(entry)) continue;
+      this.pending.delete(id);
+      entry.reject(createError(error.code, error.message, { cause: error }));
+    }
+  }
+}

@@ -1,0 +1,17 @@
+export { Shoal, type ConnectOptions, type CacheConfig, type CacheInfo } from './shoal.js';
+export { Cache } from './cache.js';
+export { AtomicLong } from './atomic-long.js';
+export { type Clock, type TimerHandle, systemClock } from './clock.js';
+export type { Transport, Channel, ChannelHandlers } from './transport/transport.js';
+export { WebSocketTransport } from './transport/websocket-transport.js';
+export {
+  ShoalError,
+  BadRequestError,
+  UnauthorizedError,
+  CacheNotFoundError,
+  TimeoutError,
+  ConnectionClosedError,
+  SqlError,
+  ErrorCode,
+  type Key,
+} from './protocol/index.js';

@@ -1,0 +1,97 @@
+import { Decoder, Encoder } from '@msgpack/msgpack';
+import { BadRequestError } from './errors.js';
+import { type Frame, frameFromWire, frameToWire } from './frames.js';
+
+/**
+ * The one codec of the wire protocol. Frames, keys and values are msgpack;
+ * 64-bit integers travel as int64 and come back as bigint, Dates as the
+ * msgpack timestamp extension.
+ */
+
+/** Largest array or map a frame may declare: bounds what a lying length header can make us allocate. */
+export const MAX_COLLECTION_LENGTH = 1_000_000;
+
+const frameEncoder = new Encoder({ useBigInt64: true, ignoreUndefined: false });
+const frameDecoder = new Decoder({
+  useBigInt64: true,
+  maxArrayLength: MAX_COLLECTION_LENGTH,
+  maxMapLength: MAX_COLLECTION_LENGTH,
+});
+const keyEncoder = new Encoder({ sortKeys: true });
+const valueEncoder = new Encoder({ useBigInt64: true });
+const valueDecoder = new Decoder({ useBigInt64: true });
+
+/** Encodes a frame into one WebSocket message. */
+export function encodeFrame(frame: Frame): Uint8Array {
+  return frameEncoder.encode(frameToWire(frame));
+}
+
+/** Decodes one WebSocket message; throws `BadRequestError` on malformed bytes or a wrong shape. */
+export function decodeFrame(bytes: Uint8Array): Frame {
+  let wire: unknown;
+  try {
+    wire = frameDecoder.decode(bytes);
+  } catch (err) {
+    throw new BadRequestError(`malformed frame: ${(err as Error).message}`, { cause: err });
+  }
+  const frame = frameFromWire(wire);
+  if (!frame) throw new BadRequestError('malformed frame: not a known frame shape');
+  return frame;
+}
+
+/** A cache key: a string, a number, or arrays/plain objects of them (composite keys). */
+export type Key = string | number | readonly Key[] | { readonly [field: string]: Key };
+
+/**
+ * The canonical bytes of a key: object fields sorted, so equal keys always meet.
+ * @example encodeKey({ b: 1, a: 'x' }) equals encodeKey({ a: 'x', b: 1 })
+ */
+export function encodeKey(key: unknown): Uint8Array {
+  checkKey(key, 0);
+  return keyEncoder.encode(key);
+}
+
+function checkKey(key: unknown, depth: number): void {
+  if (depth > 16) throw new BadRequestError('key nests deeper than 16 levels');
+  if (typeof key === 'string') return;
+  if (typeof key === 'number') {
+    if (!Number.isFinite(key)) throw new BadRequestError(`key must be a finite number, got ${key}`);
+    return;
+  }
+  if (Array.isArray(key)) {
+    for (const part of key) checkKey(part, depth + 1);
+    return;
+  }
+  if (key !== null && typeof key === 'object' && Object.getPrototypeOf(key) === Object.prototype) {
+    for (const part of Object.values(key)) checkKey(part, depth + 1);
+    return;
+  }
+  throw new BadRequestError(`key must be a string, a number, or an array or plain object of them; got ${describe(key)}`);
+}
+
+/** Decodes key bytes back into the key. */
+export function decodeKey(bytes: Uint8Array): Key {
+  return valueDecoder.decode(bytes) as Key;
+}
+
+/** The bytes of a value; `null` and `undefined` are refused (absence is how a missing entry reads). */
+export function encodeValue(value: unknown): Uint8Array {
+  if (value === undefined || value === null) throw new BadRequestError('a cache value cannot be null or undefined; use remove()');
+  try {
+    return valueEncoder.encode(value);
+  } catch (err) {
+    throw new BadRequestError(`value cannot be encoded: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Decodes value bytes. */
+export function decodeValue(bytes: Uint8Array): unknown {
+  return valueDecoder.decode(bytes);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}

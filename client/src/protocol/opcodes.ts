@@ -1,0 +1,68 @@
+/**
+ * Every operation a client can ask of a node. Arguments are positional after
+ * the opcode; keys and values travel as msgpack `bin` holding their own msgpack
+ * encoding, so a node stores and returns them without decoding user data.
+ */
+export const Opcode = {
+  /** `[]` → `null` */
+  Ping: 1,
+  /** `[name, { mode, backups, partitions? }]` → `boolean` (true if created) */
+  CreateCache: 2,
+  /** `[name]` → `boolean` (true if it existed) */
+  DestroyCache: 3,
+  /** `[]` → `[{ name, mode, backups, partitions }]` */
+  ListCaches: 4,
+  /** `[cache, key]` → `value | null` */
+  Get: 10,
+  /** `[cache, [key, ...]]` → `[value | null, ...]` in the order of the keys */
+  GetAll: 11,
+  /** `[cache, key, value]` → `null` */
+  Put: 12,
+  /** `[cache, [key, value, key, value, ...]]` → `null` */
+  PutAll: 13,
+  /** `[cache, key]` → `boolean` (true if it was there) */
+  Remove: 14,
+  /** `[cache, [key, ...]]` → `number` removed */
+  RemoveAll: 15,
+  /** `[cache, key]` → `boolean` */
+  ContainsKey: 16,
+  /** `[cache, key, value]` → `boolean` (true if it was absent and is now put) */
+  PutIfAbsent: 17,
+  /** `[cache, key, value]` → `boolean` (true if it was present and is now replaced) */
+  Replace: 18,
+  /** `[cache, key, expected, value]` → `boolean` */
+  ReplaceIfEquals: 19,
+  /** `[cache, key, value]` → previous `value | null` */
+  GetAndPut: 20,
+  /** `[cache, key]` → previous `value | null` */
+  GetAndRemove: 21,
+  /** `[cache]` → `number` */
+  Size: 22,
+  /** `[cache]` → `null` */
+  Clear: 23,
+  /** `[cache, partitionCursor, maxEntries]` → `[nextCursor | null, [key, value, ...]]` */
+  Scan: 24,
+  /** `[name]` → `number` */
+  AtomicGet: 40,
+  /** `[name, value]` → `null` */
+  AtomicSet: 41,
+  /** `[name, delta]` → new `number` */
+  AtomicAddAndGet: 42,
+  /** `[name, delta]` → previous `number` */
+  AtomicGetAndAdd: 43,
+  /** `[name, expected, value]` → `boolean` */
+  AtomicCompareAndSet: 44,
+} as const;
+export type Opcode = (typeof Opcode)[keyof typeof Opcode];
+
+const opcodeNames = new Map<number, string>(Object.entries(Opcode).map(([name, code]) => [code, name]));
+
+/** The opcode's name for logs and metrics, e.g. `opcodeName(10) === 'Get'`. */
+export function opcodeName(code: number): string {
+  return opcodeNames.get(code) ?? `Unknown(${code})`;
+}
+
+/** True when `code` is a known opcode. */
+export function isOpcode(code: unknown): code is Opcode {
+  return typeof code === 'number' && opcodeNames.has(code);
+}

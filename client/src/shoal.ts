@@ -1,0 +1,122 @@
+import { AtomicLong } from './atomic-long.js';
+import { Cache } from './cache.js';
+import { type Clock, systemClock } from './clock.js';
+import { Connection } from './connection.js';
+import { Invoker } from './invoker.js';
+import type { Key } from './protocol/codec.js';
+import { ErrorCode } from './protocol/error-codes.js';
+import { BadRequestError, ShoalError } from './protocol/errors.js';
+import { Opcode } from './protocol/opcodes.js';
+import type { Transport } from './transport/transport.js';
+import { WebSocketTransport } from './transport/websocket-transport.js';
+
+/** Options of `Shoal.connect`. */
+export interface ConnectOptions {
+  /** `host:port` of one or more nodes, e.g. `['127.0.0.1:7700']`. */
+  readonly endpoints: readonly string[];
+  /** The token the nodes were started with (`--auth-token`). */
+  readonly authToken?: string;
+  /** Deadline of each request, in ms (default 5000). */
+  readonly requestTimeoutMs?: number;
+  /** How long `connect` keeps trying before it fails with `UNAVAILABLE`, in ms (default 10000). */
+  readonly connectTimeoutMs?: number;
+  /** Reconnect backoff bounds, in ms (default 50 → 2000). */
+  readonly reconnect?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  /** A name the node logs for this client. */
+  readonly clientName?: string;
+  /** For tests and simulations: the network and the time source. */
+  readonly transport?: Transport;
+  readonly clock?: Clock;
+}
+
+/** How a cache is laid out. */
+export interface CacheConfig {
+  readonly mode?: 'partitioned' | 'replicated';
+  readonly backups?: number;
+  readonly partitions?: number;
+}
+
+/** A cache's definition as the grid holds it. */
+export interface CacheInfo {
+  readonly name: string;
+  readonly mode: 'partitioned' | 'replicated';
+  readonly backups: number;
+  readonly partitions: number;
+}
+
+/**
+ * A connection to a Shoal grid.
+ * @example const grid = await Shoal.connect({ endpoints: ['127.0.0.1:7700'] })
+ */
+export class Shoal {
+  private readonly invoker: Invoker;
+
+  private constructor(private readonly connection: Connection) {
+    this.invoker = new Invoker(connection);
+  }
+
+  /** Connects and completes the handshake; fails with `UNAUTHORIZED` or `UNAVAILABLE`. */
+  static async connect(options: ConnectOptions): Promise<Shoal> {
+    if (!Array.isArray(options?.endpoints) || options.endpoints.length === 0) throw new BadRequestError('connect needs at least one endpoint');
+    const clock = options.clock ?? systemClock;
+    const connection = new Connection({
+      endpoints: options.endpoints,
+      transport: options.transport ?? new WebSocketTransport(),
+      clock,
+      authToken: options.authToken ?? null,
+      clientName: options.clientName ?? `node-${process.pid}`,
+      requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+      reconnect: options.reconnect ?? { initialDelayMs: 50, maxDelayMs: 2_000 },
+    });
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = clock.setTimeout(() => reject(new ShoalError(ErrorCode.Unavailable, `no node answered at ${options.endpoints.join(', ')} within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([connection.whenReady(), gaveUp]);
+    } catch (err) {
+      connection.close();
+      if (err instanceof ShoalError) Error.captureStackTrace(err);
+      throw err;
+    } finally {
+      if (timer) clock.clear(timer);
+    }
+    return new Shoal(connection);
+  }
+
+  /** Creates a cache; true if created, false if it already existed with the same config (`CACHE_CONFIG_CONFLICT` otherwise). */
+  async createCache(name: string, config: CacheConfig = {}): Promise<boolean> {
+    return (await this.invoker.invoke(Opcode.CreateCache, [name, { ...config }])) as boolean;
+  }
+
+  /** Drops a cache and its entries; true if it existed. */
+  async destroyCache(name: string): Promise<boolean> {
+    return (await this.invoker.invoke(Opcode.DestroyCache, [name])) as boolean;
+  }
+
+  /** Every cache's definition. */
+  async listCaches(): Promise<CacheInfo[]> {
+    return (await this.invoker.invoke(Opcode.ListCaches, [])) as CacheInfo[];
+  }
+
+  /** A handle on a cache (no round trip; a missing cache fails its first operation with `CACHE_NOT_FOUND`). */
+  cache<K extends Key = Key, V = unknown>(name: string): Cache<K, V> {
+    return new Cache<K, V>(name, this.invoker);
+  }
+
+  /** A distributed counter, created at 0 on first use. */
+  atomicLong(name: string): AtomicLong {
+    return new AtomicLong(name, this.invoker);
+  }
+
+  /** One round trip to the node. */
+  async ping(): Promise<void> {
+    await this.invoker.invoke(Opcode.Ping, []);
+  }
+
+  /** Closes the connection; pending requests fail with `CONNECTION_CLOSED`, and no handle stays open. */
+  async close(): Promise<void> {
+    this.connection.close();
+  }
+}
