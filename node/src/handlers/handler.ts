@@ -1,0 +1,16 @@
+import type { Opcode, WireRequest } from '@shoal/client/protocol';
+import type { CacheRegistry } from '../storage/cache-registry.js';
+
+/** What a handler may use. */
+export interface HandlerContext {
+  readonly caches: CacheRegistry;
+}
+
+/**
+ * Runs one request (`[id, opcode, ...args]`) and returns its wire result, or
+ * throws a `ShoalError`. Handlers are synchronous: a frame runs to completion.
+ */
+export type Handler = (request: WireRequest, context: HandlerContext) => unknown;
+
+/** One handler per opcode: a missing one fails the typecheck. */
+export type HandlerTable = Record<Opcode, Handler>;

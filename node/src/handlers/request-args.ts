@@ -1,0 +1,52 @@
+import { BadRequestError, type WireRequest } from '@shoal/client/protocol';
+import type { CacheStore } from '../storage/cache-store.js';
+import type { HandlerContext } from './handler.js';
+
+/** Arguments start after the id and the opcode. */
+const FIRST_ARG = 2;
+/** Largest key, in bytes; larger keys are refused rather than stored. */
+export const MAX_KEY_BYTES = 64 * 1024;
+
+export function arg(request: WireRequest, index: number): unknown {
+  return request[FIRST_ARG + index];
+}
+
+/** The cache named by argument 0. */
+export function cacheArg(request: WireRequest, context: HandlerContext): CacheStore {
+  const name = arg(request, 0);
+  if (typeof name !== 'string') throw new BadRequestError('argument 0 must be a cache name (string)');
+  return context.caches.require(name);
+}
+
+/** A key's canonical bytes. */
+export function keyArg(request: WireRequest, index: number): Uint8Array {
+  return checkKeyBytes(arg(request, index), `argument ${index}`);
+}
+
+export function checkKeyBytes(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new BadRequestError(`${what} must be a key as bytes (msgpack bin)`);
+  if (value.length === 0 || value.length > MAX_KEY_BYTES) throw new BadRequestError(`${what}: a key must be 1 to ${MAX_KEY_BYTES} bytes`);
+  return value;
+}
+
+/** A value's bytes. */
+export function valueArg(request: WireRequest, index: number): Uint8Array {
+  return checkValueBytes(arg(request, index), `argument ${index}`);
+}
+
+export function checkValueBytes(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.length === 0) throw new BadRequestError(`${what} must be a value as non-empty bytes (msgpack bin)`);
+  return value;
+}
+
+export function arrayArg(request: WireRequest, index: number): readonly unknown[] {
+  const value = arg(request, index);
+  if (!Array.isArray(value)) throw new BadRequestError(`argument ${index} must be an array`);
+  return value;
+}
+
+export function safeIntegerArg(request: WireRequest, index: number, what: string): number {
+  const value = arg(request, index);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new BadRequestError(`${what} must be a safe integer`);
+  return value;
+}

@@ -1,0 +1,89 @@
+import { opcodeName, Opcode } from '@shoal/client/protocol';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CacheRegistry } from '../storage/cache-registry.js';
+import type { CacheStats } from '../storage/cache-store.js';
+
+/** Per-request latencies are microseconds to milliseconds on one node. */
+const LATENCY_BUCKETS = [0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.005, 0.025, 0.1];
+
+/**
+ * The node's Prometheus metrics. Cache counters live as plain numbers on each
+ * cache (cheap on the hot path) and are read at scrape time.
+ */
+export class NodeMetrics {
+  readonly registry = new Registry();
+  readonly connections: Gauge;
+  readonly framesIn: Counter;
+  readonly framesOut: Counter;
+  readonly bytesIn: Counter;
+  readonly bytesOut: Counter;
+  readonly protocolErrors: Counter;
+  private readonly latencyByOpcode = new Map<number, { observe(seconds: number): void }>();
+
+  constructor(caches: CacheRegistry) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.connections = new Gauge({ name: 'shoal_client_connections', help: 'Open client connections', registers });
+    this.framesIn = new Counter({ name: 'shoal_frames_received_total', help: 'Frames received from clients', registers });
+    this.framesOut = new Counter({ name: 'shoal_frames_sent_total', help: 'Frames sent to clients', registers });
+    this.bytesIn = new Counter({ name: 'shoal_bytes_received_total', help: 'Bytes received from clients', registers });
+    this.bytesOut = new Counter({ name: 'shoal_bytes_sent_total', help: 'Bytes sent to clients', registers });
+    this.protocolErrors = new Counter({ name: 'shoal_protocol_errors_total', help: 'Connections closed for a malformed frame or handshake', registers });
+    const latency = new Histogram({
+      name: 'shoal_operation_duration_seconds',
+      help: 'Time a node spends executing one request, by operation',
+      labelNames: ['operation'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    for (const code of Object.values(Opcode)) this.latencyByOpcode.set(code, latency.labels(opcodeName(code)));
+    this.registerCacheMetrics(caches);
+  }
+
+  /** Records one request's execution time. */
+  observe(opcode: number, seconds: number): void {
+    this.latencyByOpcode.get(opcode)?.observe(seconds);
+  }
+
+  private registerCacheMetrics(caches: CacheRegistry): void {
+    const counters: [keyof CacheStats, string][] = [
+      ['gets', 'Keys read'],
+      ['hits', 'Keys read that were present'],
+      ['misses', 'Keys read that were absent'],
+      ['puts', 'Entries written'],
+      ['removals', 'Entries removed'],
+    ];
+    for (const [field, help] of counters) {
+      new Counter({
+        name: `shoal_cache_${field}_total`,
+        help,
+        labelNames: ['cache'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const cache of caches.all()) this.labels(cache.name).inc(cache.stats[field]);
+        },
+      });
+    }
+    new Gauge({
+      name: 'shoal_cache_entries',
+      help: 'Entries held',
+      labelNames: ['cache'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const cache of caches.all()) this.labels(cache.name).set(cache.size);
+      },
+    });
+    new Gauge({
+      name: 'shoal_cache_bytes',
+      help: 'Bytes of keys and values held',
+      labelNames: ['cache'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const cache of caches.all()) this.labels(cache.name).set(cache.bytes);
+      },
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import {
+  CloseCode,
+  ErrorCode,
+  type Frame,
+  PROTOCOL_VERSION,
+  ResponseStatus,
+  ShoalError,
+  type WireRequest,
+  type WireResponse,
+  decodeFrame,
+  encodeFrame,
+  isOpcode,
+  opcodeName,
+} from '@shoal/client/protocol';
+import type { Logger } from 'pino';
+import type WebSocket from 'ws';
+import type { HandlerContext, HandlerTable } from '../handlers/handler.js';
+import type { NodeMetrics } from '../metrics/node-metrics.js';
+
+export interface SessionOptions {
+  readonly nodeId: string;
+  readonly authToken: string | null;
+  readonly partitionCount: number;
+  readonly maxFrameBytes: number;
+  readonly handshakeTimeoutMs: number;
+  /** Unsent response bytes at which the node stops reading from this client. */
+  readonly highWaterBytes: number;
+}
+
+type SessionState = { readonly kind: 'awaiting-hello' } | { readonly kind: 'serving'; readonly clientName: string } | { readonly kind: 'closing' };
+
+/**
+ * One client connection: the handshake, then frames of requests run through
+ * the handler table. A slow reader is paused, not buffered for.
+ */
+export class ClientSession {
+  private state: SessionState = { kind: 'awaiting-hello' };
+  private unflushedBytes = 0;
+  private paused = false;
+  private readonly handshakeTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: SessionOptions,
+    private readonly handlers: HandlerTable,
+    private readonly context: HandlerContext,
+    private readonly metrics: NodeMetrics,
+    private readonly log: Logger,
+  ) {
+    this.handshakeTimer = setTimeout(() => this.fail(ErrorCode.BadRequest, 'no hello within the handshake timeout', CloseCode.BadHandshake), options.handshakeTimeoutMs);
+    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    socket.on('close', () => this.onClose());
+    socket.on('error', (err) => log.debug({ err }, 'client socket error'));
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.metrics.framesIn.inc();
+    this.metrics.bytesIn.inc(data.length);
+    if (this.state.kind === 'closing') return;
+    if (!isBinary) return this.fail(ErrorCode.BadRequest, 'frames must be binary messages', CloseCode.ProtocolError);
+    let frame: Frame;
+    try {
+      frame = decodeFrame(data);
+    } catch (err) {
+      return this.fail(ErrorCode.BadRequest, (err as Error).message, CloseCode.ProtocolError);
+    }
+    if (this.state.kind === 'awaiting-hello') return this.onHello(frame);
+    if (frame.kind !== 'requests') return this.fail(ErrorCode.BadRequest, `unexpected ${frame.kind} frame`, CloseCode.ProtocolError);
+    this.serve(frame.requests);
+  }
+
+  private onHello(frame: Frame): void {
+    clearTimeout(this.handshakeTimer);
+    if (frame.kind !== 'hello') return this.fail(ErrorCode.BadRequest, `expected a hello frame, got ${frame.kind}`, CloseCode.BadHandshake);
+    if (frame.version !== PROTOCOL_VERSION) {
+      return this.fail(ErrorCode.UnsupportedVersion, `node speaks protocol ${PROTOCOL_VERSION}, client ${frame.version}`, CloseCode.BadHandshake);
+    }
+    if (!this.tokenMatches(frame.authToken)) {
+      this.log.warn({ client: frame.clientName }, 'client refused: wrong or missing auth token');
+      return this.fail(ErrorCode.Unauthorized, 'wrong or missing auth token', CloseCode.Unauthorized);
+    }
+    this.state = { kind: 'serving', clientName: frame.clientName };
+    this.log.debug({ client: frame.clientName }, 'client connected');
+    const { nodeId, partitionCount, maxFrameBytes } = this.options;
+    this.send(encodeFrame({ kind: 'welcome', version: PROTOCOL_VERSION, nodeId, partitionCount, maxFrameBytes }));
+  }
+
+  private tokenMatches(token: string | null): boolean {
+    const expected = this.options.authToken;
+    if (expected === null) return true;
+    if (token === null) return false;
+    // Hash both so the comparison takes the same time whatever the lengths.
+    const digest = (text: string) => createHash('sha256').update(text).digest();
+    return timingSafeEqual(digest(token), digest(expected));
+  }
+
+  private serve(requests: readonly WireRequest[]): void {
+    const responses: WireResponse[] = new Array(requests.length);
+    for (let i = 0; i < requests.length; i++) {
+      const request = requests[i];
+      const id = Array.isArray(request) ? request[0] : undefined;
+      if (typeof id !== 'number') return this.fail(ErrorCode.BadRequest, `request ${i} has no numeric id`, CloseCode.ProtocolError);
+      responses[i] = this.run(id, request!);
+    }
+    this.send(encodeFrame({ kind: 'responses', responses }));
+  }
+
+  private run(id: number, request: WireRequest): WireResponse {
+    const opcode = request[1];
+    if (!isOpcode(opcode)) return [id, ResponseStatus.Failed, ErrorCode.UnknownOperation, `unknown operation ${String(opcode)}`];
+    const started = performance.now();
+    try {
+      const result = this.handlers[opcode](request, this.context);
+      return [id, ResponseStatus.Ok, result];
+    } catch (err) {
+      if (err instanceof ShoalError) return [id, ResponseStatus.Failed, err.code, err.message];
+      this.log.error({ err, operation: opcodeName(opcode) }, 'handler failed');
+      return [id, ResponseStatus.Failed, ErrorCode.Internal, `internal error in ${opcodeName(opcode)}`];
+    } finally {
+      this.metrics.observe(opcode, (performance.now() - started) / 1000);
+    }
+  }
+
+  private send(bytes: Uint8Array): void {
+    this.metrics.framesOut.inc();
+    this.metrics.bytesOut.inc(bytes.length);
+    this.unflushedBytes += bytes.length;
+    this.socket.send(bytes, (err) => this.onFlushed(bytes.length, err));
+    if (!this.paused && this.unflushedBytes > this.options.highWaterBytes) {
+      // The client is not reading its responses: stop reading its requests until it catches up.
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private onFlushed(length: number, err?: Error): void {
+    this.unflushedBytes -= length;
+    if (err || !this.paused || this.unflushedBytes > this.options.highWaterBytes / 2) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  /** Tells the client why and closes the connection; other clients are untouched. */
+  private fail(code: ErrorCode, message: string, closeCode: number): void {
+    if (this.state.kind === 'closing') return;
+    this.state = { kind: 'closing' };
+    clearTimeout(this.handshakeTimer);
+    this.metrics.protocolErrors.inc();
+    this.log.info({ code, reason: message }, 'closing client connection');
+    this.send(encodeFrame({ kind: 'fatal', code, message }));
+    this.socket.close(closeCode, code);
+  }
+
+  private onClose(): void {
+    clearTimeout(this.handshakeTimer);
+    this.metrics.connections.dec();
+    this.state = { kind: 'closing' };
+  }
+
+  /** Closes the connection as the node shuts down. */
+  close(): void {
+    this.state = { kind: 'closing' };
+    this.socket.close(CloseCode.GoingAway, 'node shutting down');
+  }
+}

@@ -1,0 +1,47 @@
+import { BadRequestError, DEFAULT_PARTITION_COUNT } from '@shoal/client/protocol';
+
+/** A cache's layout, as created and as listed. */
+export interface CacheDefinition {
+  readonly name: string;
+  readonly mode: 'partitioned' | 'replicated';
+  readonly backups: number;
+  readonly partitions: number;
+}
+
+export const CacheMode = { Partitioned: 'partitioned', Replicated: 'replicated' } as const;
+
+/** Names starting with this are the grid's own (atomic longs, later SQL metadata). */
+export const INTERNAL_CACHE_PREFIX = '__shoal.';
+const MAX_NAME_LENGTH = 255;
+const MAX_BACKUPS = 6;
+const MAX_PARTITIONS = 65_536;
+
+/** Reads a CreateCache request's name and config; throws `BadRequestError` naming the bad field. */
+export function parseCacheDefinition(name: unknown, config: unknown, defaultPartitions = DEFAULT_PARTITION_COUNT): CacheDefinition {
+  checkCacheName(name);
+  if (config === null || config === undefined) config = {};
+  if (typeof config !== 'object' || Array.isArray(config)) throw new BadRequestError('cache config must be an object');
+  const { mode = CacheMode.Partitioned, backups = 1, partitions = defaultPartitions, ...rest } = config as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new BadRequestError(`unknown cache config field: ${unknown.join(', ')}`);
+  if (mode !== CacheMode.Partitioned && mode !== CacheMode.Replicated) throw new BadRequestError(`mode must be 'partitioned' or 'replicated', got ${String(mode)}`);
+  if (!Number.isInteger(backups) || (backups as number) < 0 || (backups as number) > MAX_BACKUPS) {
+    throw new BadRequestError(`backups must be an integer from 0 to ${MAX_BACKUPS}, got ${String(backups)}`);
+  }
+  if (!Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > MAX_PARTITIONS) {
+    throw new BadRequestError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${String(partitions)}`);
+  }
+  return { name, mode, backups: backups as number, partitions: partitions as number };
+}
+
+/** Throws unless `name` can name a user cache. */
+export function checkCacheName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    throw new BadRequestError(`cache name must be a string of 1 to ${MAX_NAME_LENGTH} characters`);
+  }
+  if (name.startsWith(INTERNAL_CACHE_PREFIX)) throw new BadRequestError(`cache names starting with '${INTERNAL_CACHE_PREFIX}' are reserved`);
+}
+
+export function sameDefinition(a: CacheDefinition, b: CacheDefinition): boolean {
+  return a.mode === b.mode && a.backups === b.backups && a.partitions === b.partitions;
+}

@@ -1,0 +1,52 @@
+import { partitionOf } from '@shoal/client/protocol';
+import type { CacheDefinition } from './cache-definition.js';
+import { PartitionStore } from './partition-store.js';
+
+/** Counters an operator of a lookup cache watches. */
+export interface CacheStats {
+  gets: number;
+  hits: number;
+  misses: number;
+  puts: number;
+  removals: number;
+}
+
+/** One cache on this node: its partitions and its counters. */
+export class CacheStore {
+  readonly partitions: readonly PartitionStore[];
+  readonly stats: CacheStats = { gets: 0, hits: 0, misses: 0, puts: 0, removals: 0 };
+
+  constructor(readonly definition: CacheDefinition) {
+    this.partitions = Array.from({ length: definition.partitions }, () => new PartitionStore());
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  /** The partition holding the key with these canonical bytes. */
+  partitionFor(keyBytes: Uint8Array): PartitionStore {
+    return this.partitions[partitionOf(keyBytes, this.partitions.length)]!;
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const partition of this.partitions) total += partition.size;
+    return total;
+  }
+
+  get bytes(): number {
+    let total = 0;
+    for (const partition of this.partitions) total += partition.bytes;
+    return total;
+  }
+
+  clear(): number {
+    let removed = 0;
+    for (const partition of this.partitions) {
+      removed += partition.size;
+      partition.clear();
+    }
+    return removed;
+  }
+}
