@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { Connection } from '../src/connection.js';
+import { ErrorCode, Opcode } from '../src/protocol/index.js';
+import { ManualClock } from './support/manual-clock.js';
+import { ScriptedTransport } from './support/scripted-transport.js';
+
+function setup(requestTimeoutMs = 1_000) {
+  const clock = new ManualClock();
+  const transport = new ScriptedTransport();
+  const connection = new Connection({
+    endpoints: ['a:1', 'b:2'],
+    transport,
+    clock,
+    authToken: 'tok',
+    clientName: 'test',
+    requestTimeoutMs,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
+  });
+  const peer = transport.last;
+  peer.open();
+  peer.welcome();
+  return { clock, transport, connection, peer };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Connection', () => {
+  it('sends a hello with the version and token first', () => {
+    const { peer } = setup();
+    expect(peer.received[0]).toMatchObject({ kind: 'hello', authToken: 'tok', clientName: 'test' });
+  });
+
+  it('coalesces requests issued in the same tick into one frame', async () => {
+    const { connection, peer } = setup();
+    const results = Array.from({ length: 100 }, (_, i) => connection.request(Opcode.Ping, [i]));
+    await tick();
+    expect(peer.requestFrames()).toHaveLength(1);
+    peer.answerAll((request) => request[2]);
+    expect(await Promise.all(results)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('rejects a request past its deadline with TIMEOUT and ignores the late answer', async () => {
+    const { connection, peer, clock } = setup(1_000);
+    const pending = connection.request(Opcode.Get, ['c', new Uint8Array([1])]);
+    await tick();
+    clock.advance(1_500);
+    await expect(pending).rejects.toMatchObject({ code: ErrorCode.Timeout, retryable: true });
+    expect(() => peer.answerAll(() => 'late')).not.toThrow();
+  });
+
+  it('rejects requests in flight with CONNECTION_CLOSED when the channel drops, then reconnects with backoff', async () => {
+    const { connection, transport, peer, clock } = setup(10_000);
+    const inFlight = connection.request(Opcode.Ping, []);
+    await tick();
+    peer.drop();
+    await expect(inFlight).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
+    expect(transport.peers).toHaveLength(1);
+    clock.advance(1_000);
+    expect(transport.peers).toHaveLength(2);
+    expect(transport.last.endpoint).toBe('b:2');
+    const queued = connection.request(Opcode.Ping, ['after']);
+    transport.last.open();
+    transport.last.welcome('n2');
+    await tick();
+    transport.last.answerAll((request) => request[2]);
+    expect(await queued).toBe('after');
+  });
+
+  it('sends requests made while disconnected once the handshake completes', async () => {
+    const { connection, transport, peer, clock } = setup(10_000);
+    peer.drop();
+    const queued = connection.request(Opcode.Ping, ['queued']);
+    clock.advance(1_000);
+    transport.last.open();
+    await tick();
+    expect(transport.last.requestFrames()).toHaveLength(0);
+    transport.last.welcome();
+    await tick();
+    transport.last.answerAll((request) => request[2]);
+    expect(await queued).toBe('queued');
+  });
+
+  it('closes for good on UNAUTHORIZED, rejecting what waits', async () => {
+    const clock = new ManualClock();
+    const transport = new ScriptedTransport();
+    const connection = new Connection({
+      endpoints: ['a:1'],
+      transport,
+      clock,
+      authToken: 'wrong',
+      clientName: 't',
+      requestTimeoutMs: 1_000,
+      reconnect: { initialDelayMs: 10, maxDelayMs: 10 },
+    });
+    const ready = connection.whenReady();
+    transport.last.open();
+    transport.last.deliver({ kind: 'fatal', code: ErrorCode.Unauthorized, message: 'wrong token' });
+    await expect(ready).rejects.toMatchObject({ code: ErrorCode.Unauthorized });
+    clock.advance(1_000);
+    expect(transport.peers).toHaveLength(1);
+    await expect(connection.request(Opcode.Ping, [])).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
+  });
+
+  it('rejects everything pending on close and stops its timers', async () => {
+    const { connection, clock } = setup();
+    const pending = [connection.request(Opcode.Ping, []), connection.request(Opcode.Ping, [])];
+    connection.close();
+    for (const p of pending) await expect(p).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('maps error responses to typed errors with their code', async () => {
+    const { connection, peer } = setup();
+    const pending = connection.request(Opcode.Get, ['nope', new Uint8Array([1])]);
+    await tick();
+    const frame = peer.received.at(-1);
+    if (frame?.kind !== 'requests') throw new Error('expected a requests frame');
+    peer.deliver({ kind: 'responses', responses: [[frame.requests[0]![0] as number, 1, ErrorCode.CacheNotFound, 'no cache']] });
+    await expect(pending).rejects.toMatchObject({ name: 'CacheNotFoundError', code: 'CACHE_NOT_FOUND', message: 'no cache' });
+  });
+});
