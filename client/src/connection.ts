@@ -22,6 +22,8 @@ export interface ConnectionOptions {
 
 /** Most requests one frame carries; larger bursts go out as several frames. */
 const MAX_REQUESTS_PER_FRAME = 4096;
+/** Requests after which a frame goes out without waiting for the tick to end (env for experiments). */
+const EARLY_FLUSH_REQUESTS = Number(process.env.SHOAL_EARLY_FLUSH ?? 64);
 /** Codes after which reconnecting cannot help. */
 const fatalCodes: ReadonlySet<string> = new Set([ErrorCode.Unauthorized, ErrorCode.UnsupportedVersion]);
 
@@ -179,14 +181,20 @@ export class Connection {
   private enqueue(entry: PendingRequest): void {
     entry.sent = true;
     this.outgoing.push(entry.wire);
+    if (this.outgoing.length >= EARLY_FLUSH_REQUESTS) {
+      this.flush();
+      return;
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
     }
   }
 
   private flush(): void {
-    this.flushScheduled = false;
     if (this.state.kind !== 'ready' || this.outgoing.length === 0) return;
     const batch = this.outgoing;
     this.outgoing = [];
