@@ -1,0 +1,2 @@
+export { NodeProcess, CLI_PATH, type NodeProcessOptions } from './node-process.js';
+export { freePort } from './free-port.js';
