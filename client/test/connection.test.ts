@@ -32,9 +32,20 @@ describe('Connection', () => {
 
   it('coalesces requests issued in the same tick into one frame', async () => {
     const { connection, peer } = setup();
-    const results = Array.from({ length: 100 }, (_, i) => connection.request(Opcode.Ping, [i]));
+    const results = Array.from({ length: 50 }, (_, i) => connection.request(Opcode.Ping, [i]));
+    expect(peer.requestFrames()).toHaveLength(0);
     await tick();
     expect(peer.requestFrames()).toHaveLength(1);
+    peer.answerAll((request) => request[2]);
+    expect(await Promise.all(results)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('sends a large burst in frames of 64 as it grows, the rest at the end of the tick', async () => {
+    const { connection, peer } = setup();
+    const results = Array.from({ length: 100 }, (_, i) => connection.request(Opcode.Ping, [i]));
+    expect(peer.requestFrames()).toHaveLength(1);
+    await tick();
+    expect(peer.requestFrames().map((f) => (f.kind === 'requests' ? f.requests.length : 0))).toEqual([64, 36]);
     peer.answerAll((request) => request[2]);
     expect(await Promise.all(results)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });

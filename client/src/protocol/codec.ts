@@ -1,4 +1,4 @@
-import { Decoder, Encoder } from '@msgpack/msgpack';
+import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import { BadRequestError } from './errors.js';
 import { type Frame, frameFromWire, frameToWire } from './frames.js';
 
@@ -18,8 +18,41 @@ const frameDecoder = new Decoder({
   maxMapLength: MAX_COLLECTION_LENGTH,
 });
 const keyEncoder = new Encoder({ sortKeys: true });
-const valueEncoder = new Encoder({ useBigInt64: true });
+// Keys are JS numbers, never bigints: integers beyond 32 bits must decode as numbers again.
+const keyDecoder = new Decoder();
+const valueEncoder = createValueEncoder();
 const valueDecoder = new Decoder({ useBigInt64: true });
+
+const MIN_INT64 = -(2n ** 63n);
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/**
+ * msgpack's encoder turns a Map or Set into an empty map and wraps a bigint
+ * outside 64 bits; both would store something other than what was put, so
+ * this encoder refuses them.
+ */
+function createValueEncoder(): Encoder {
+  const extensionCodec = new ExtensionCodec();
+  extensionCodec.register({
+    type: 0x7f,
+    encode: (input) => {
+      if (input instanceof Map || input instanceof Set) {
+        throw new BadRequestError(`a ${input.constructor.name} cannot be a value or part of one; convert it to a plain object or an array`);
+      }
+      return null;
+    },
+    decode: (data, type) => new ExtData(type, data),
+  });
+  const encoder = new Encoder({ useBigInt64: true, extensionCodec });
+  const methods = encoder as unknown as { encodeBigInt64(value: bigint): void };
+  const encodeBigInt64 = methods.encodeBigInt64;
+  if (typeof encodeBigInt64 !== 'function') throw new Error('@msgpack/msgpack changed: Encoder.encodeBigInt64 is gone');
+  methods.encodeBigInt64 = function (value: bigint) {
+    if (value < MIN_INT64 || value > MAX_UINT64) throw new BadRequestError(`bigint ${value} does not fit in 64 bits`);
+    encodeBigInt64.call(this, value);
+  };
+  return encoder;
+}
 
 /** Encodes a frame into one WebSocket message. */
 export function encodeFrame(frame: Frame): Uint8Array {
@@ -71,7 +104,7 @@ function checkKey(key: unknown, depth: number): void {
 
 /** Decodes key bytes back into the key. */
 export function decodeKey(bytes: Uint8Array): Key {
-  return valueDecoder.decode(bytes) as Key;
+  return keyDecoder.decode(bytes) as Key;
 }
 
 /** The bytes of a value; `null` and `undefined` are refused (absence is how a missing entry reads). */
@@ -80,6 +113,7 @@ export function encodeValue(value: unknown): Uint8Array {
   try {
     return valueEncoder.encode(value);
   } catch (err) {
+    if (err instanceof BadRequestError) throw err;
     throw new BadRequestError(`value cannot be encoded: ${(err as Error).message}`, { cause: err });
   }
 }
