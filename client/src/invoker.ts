@@ -6,14 +6,16 @@ import type { Opcode } from './protocol/opcodes.js';
 export class Invoker {
   constructor(private readonly connection: Connection) {}
 
-  async invoke(opcode: Opcode, args: readonly unknown[]): Promise<unknown> {
-    try {
-      return await this.connection.request(opcode, args);
-    } catch (err) {
-      // The error was made in a socket callback; re-capture it here, in the awaiting chain, so its
-      // stack shows the caller's frames (V8 async stack traces).
-      if (err instanceof ShoalError) Error.captureStackTrace(err);
-      throw err;
-    }
+  invoke(opcode: Opcode, args: readonly unknown[]): Promise<unknown> {
+    return this.connection.request(opcode, args).catch(withCallerStack);
   }
+}
+
+/**
+ * The error was made in a socket callback; capturing its stack again here, in
+ * the promise chain the caller awaits, makes V8 list the caller's async frames.
+ */
+function withCallerStack(err: unknown): never {
+  if (err instanceof ShoalError) Error.captureStackTrace(err);
+  throw err;
 }
