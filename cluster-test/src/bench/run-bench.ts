@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { type BenchConfig, UsageError, benchConfig } from './bench-config.js';
+import { updateBenchmarksFile } from './benchmarks-file.js';
+import { log, withBenchSession } from './bench-session.js';
+import { batchGet, counterIncrement } from './batch-and-counter-workloads.js';
+import { Dataset } from './dataset.js';
+import { concurrentGet, concurrentPut, sequentialGet } from './key-value-workloads.js';
+import { loadAndVerify } from './load-and-verify.js';
+import { busyWarning, currentLoad, describeMachine, machineInfo } from './machine-info.js';
+import { memoryPerEntry } from './memory-workload.js';
+import type { MetricResult } from './metric.js';
+import { reportSection } from './report-section.js';
+import { REPO_ROOT } from './repo-root.js';
+import { consoleTable, missedTargets } from './results-table.js';
+import { runWorkloads } from './run-workloads.js';
+import { withTimeout } from './with-timeout.js';
+
+/** In this order; the memory step drops the workload keys, so it comes last. */
+const WORKLOADS = [sequentialGet, concurrentGet, concurrentPut, batchGet, counterIncrement, memoryPerEntry];
+
+interface RunOutcome {
+  readonly results: MetricResult[];
+  readonly redisVersion: string;
+  readonly nodeProblems: readonly string[];
+}
+
+async function measure(config: BenchConfig, notes: string[]): Promise<RunOutcome> {
+  const data = new Dataset(config.keyCount, config.valueLength);
+  return withBenchSession(async ({ node, redis, targets }) => {
+    for (const target of targets) {
+      const step = `load ${data.keys.length.toLocaleString('en-US')} keys into ${target.name}`;
+      await withTimeout(step, 120_000, () => loadAndVerify(target, data, config));
+      log(`${step}: done, verified`);
+    }
+    const results = await runWorkloads(WORKLOADS, targets, data, config, notes);
+    return { results, redisVersion: redis.version, nodeProblems: node.problems };
+  });
+}
+
+function printOutcome(outcome: RunOutcome, notes: readonly string[]): void {
+  const missed = missedTargets(outcome.results);
+  process.stdout.write(`\n${consoleTable(outcome.results)}\n\n`);
+  process.stdout.write(missed.length === 0 ? 'All targets met.\n' : `Targets missed:\n${missed.map((m) => `  - ${m}\n`).join('')}`);
+  for (const note of notes) process.stdout.write(`note: ${note}\n`);
+  if (outcome.nodeProblems.length > 0) {
+    process.stdout.write(`the Shoal node logged ${outcome.nodeProblems.length} warning/error line(s); the last ones:\n`);
+    for (const line of outcome.nodeProblems.slice(-10)) process.stdout.write(`  ${line}\n`);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = benchConfig(process.argv.slice(2));
+  const notes: string[] = [];
+  const load = currentLoad();
+  const busy = busyWarning(load);
+  if (busy !== undefined) log(`warning: ${busy}`);
+  const outcome = await measure(config, notes);
+  const machine = machineInfo(outcome.redisVersion, load);
+  process.stdout.write(`\n${machine.date} — ${describeMachine(machine)}\n`);
+  printOutcome(outcome, notes);
+  if (config.writeReport) {
+    const path = join(REPO_ROOT, 'BENCHMARKS.md');
+    updateBenchmarksFile(path, machine.date, reportSection(machine, config, outcome.results));
+    log(`wrote the ${machine.date} section of ${path}`);
+  }
+}
+
+/** Name, code (Shoal errors have one), message, then the stack frames. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  const frames = (err.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return [`${err.name}${code === undefined ? '' : ` [${String(code)}]`}: ${err.message}`, ...frames].join('\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`\nbench failed: ${describeError(err)}\n`);
+    process.exit(1);
+  },
+);
