@@ -32,11 +32,11 @@ export class Cache<K extends Key = Key, V = unknown> {
       const slice = all.slice(start, start + CHUNK);
       const encoded = slice.map((k) => encodeKey(k));
       chunks.push(
-        this.invoker.invoke(Opcode.GetAll, [this.name, encoded]).then((values) => {
-          const list = values as (Uint8Array | null)[];
+        this.invoker.invoke(Opcode.GetAll, [this.name, encoded], encoded.length).then((bytes) => {
+          const values = decodeValue(bytes as Uint8Array) as (V | null)[];
           for (let i = 0; i < slice.length; i++) {
-            const bytes = list[i];
-            if (bytes != null) found.set(slice[i]!, decodeValue(bytes) as V);
+            const value = values[i];
+            if (value != null) found.set(slice[i]!, value);
           }
         }),
       );
@@ -56,7 +56,8 @@ export class Cache<K extends Key = Key, V = unknown> {
     for (const [k, v] of entries) flat.push(encodeKey(k), encodeValue(v));
     const requests: Promise<unknown>[] = [];
     for (let start = 0; start < flat.length; start += 2 * CHUNK) {
-      requests.push(this.invoker.invoke(Opcode.PutAll, [this.name, flat.slice(start, start + 2 * CHUNK)]));
+      const chunk = flat.slice(start, start + 2 * CHUNK);
+      requests.push(this.invoker.invoke(Opcode.PutAll, [this.name, chunk], chunk.length / 2));
     }
     await Promise.all(requests);
   }
@@ -71,7 +72,8 @@ export class Cache<K extends Key = Key, V = unknown> {
     const encoded = [...keys].map((k) => encodeKey(k));
     const requests: Promise<unknown>[] = [];
     for (let start = 0; start < encoded.length; start += CHUNK) {
-      requests.push(this.invoker.invoke(Opcode.RemoveAll, [this.name, encoded.slice(start, start + CHUNK)]));
+      const chunk = encoded.slice(start, start + CHUNK);
+      requests.push(this.invoker.invoke(Opcode.RemoveAll, [this.name, chunk], chunk.length));
     }
     return (await Promise.all(requests)).reduce((sum: number, n) => sum + (n as number), 0);
   }

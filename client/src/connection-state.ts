@@ -12,6 +12,7 @@ export type ConnectionState =
 /** A request awaiting its response. */
 export interface PendingRequest {
   readonly wire: readonly unknown[];
+  readonly weight: number;
   readonly deadline: number;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: ShoalError) => void;

@@ -22,8 +22,12 @@ export interface ConnectionOptions {
 
 /** Most requests one frame carries; larger bursts go out as several frames. */
 const MAX_REQUESTS_PER_FRAME = 4096;
-/** Requests after which a frame goes out without waiting for the tick to end (env for experiments). */
-const EARLY_FLUSH_REQUESTS = Number(process.env.SHOAL_EARLY_FLUSH ?? 64);
+/**
+ * Work (requests plus the keys they carry) after which a frame goes out
+ * without waiting for the tick to end, so the node starts on a burst while
+ * the client still builds it instead of the two taking turns.
+ */
+const EARLY_FLUSH_WEIGHT = 64;
 /** Codes after which reconnecting cannot help. */
 const fatalCodes: ReadonlySet<string> = new Set([ErrorCode.Unauthorized, ErrorCode.UnsupportedVersion]);
 
@@ -35,6 +39,7 @@ export class Connection {
   private state: ConnectionState;
   private readonly pending = new Map<number, PendingRequest>();
   private outgoing: (readonly unknown[])[] = [];
+  private outgoingWeight = 0;
   private flushScheduled = false;
   private nextId = 1;
   private endpointIndex = 0;
@@ -54,14 +59,14 @@ export class Connection {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
-  /** Sends one request; the result is the raw wire result. */
-  request(opcode: Opcode, args: readonly unknown[], timeoutMs = this.options.requestTimeoutMs): Promise<unknown> {
+  /** Sends one request; the result is the raw wire result. `weight` counts the keys it carries. */
+  request(opcode: Opcode, args: readonly unknown[], weight = 1): Promise<unknown> {
     if (this.state.kind === 'closed') return Promise.reject(new ConnectionClosedError(this.state.reason.message, { cause: this.state.reason }));
     const id = this.nextId;
     this.nextId = id >= 0x7fffffff ? 1 : id + 1;
     const wire = [id, opcode, ...args];
     return new Promise((resolve, reject) => {
-      const entry: PendingRequest = { wire, deadline: this.options.clock.now() + timeoutMs, resolve, reject, sent: false };
+      const entry: PendingRequest = { wire, weight, deadline: this.options.clock.now() + this.options.requestTimeoutMs, resolve, reject, sent: false };
       this.pending.set(id, entry);
       if (this.state.kind === 'ready') this.enqueue(entry);
     });
@@ -165,6 +170,7 @@ export class Connection {
     // Requests already written may or may not have been applied: their callers must decide.
     this.failAll(failure, (entry) => entry.sent);
     this.outgoing = [];
+    this.outgoingWeight = 0;
     this.backoff = this.backoff
       ? this.backoff.next(undefined)
       : new ExponentialBackoff({ initialDelay: this.options.reconnect.initialDelayMs, maxDelay: this.options.reconnect.maxDelayMs }).next();
@@ -181,7 +187,8 @@ export class Connection {
   private enqueue(entry: PendingRequest): void {
     entry.sent = true;
     this.outgoing.push(entry.wire);
-    if (this.outgoing.length >= EARLY_FLUSH_REQUESTS) {
+    this.outgoingWeight += entry.weight;
+    if (this.outgoingWeight >= EARLY_FLUSH_WEIGHT) {
       this.flush();
       return;
     }
@@ -198,6 +205,7 @@ export class Connection {
     if (this.state.kind !== 'ready' || this.outgoing.length === 0) return;
     const batch = this.outgoing;
     this.outgoing = [];
+    this.outgoingWeight = 0;
     for (let start = 0; start < batch.length; start += MAX_REQUESTS_PER_FRAME) {
       const requests = start === 0 && batch.length <= MAX_REQUESTS_PER_FRAME ? batch : batch.slice(start, start + MAX_REQUESTS_PER_FRAME);
       this.state.channel.send(encodeFrame({ kind: 'requests', requests }));

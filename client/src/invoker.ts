@@ -6,8 +6,9 @@ import type { Opcode } from './protocol/opcodes.js';
 export class Invoker {
   constructor(private readonly connection: Connection) {}
 
-  invoke(opcode: Opcode, args: readonly unknown[]): Promise<unknown> {
-    return this.connection.request(opcode, args).catch(withCallerStack);
+  /** `weight`: how many keys the request carries (1 for single-key operations). */
+  invoke(opcode: Opcode, args: readonly unknown[], weight = 1): Promise<unknown> {
+    return this.connection.request(opcode, args, weight).catch(withCallerStack);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   encodeKey,
   encodeValue,
   partitionOf,
+  spliceEncodedArray,
 } from '../src/protocol/index.js';
 
 describe('keys', () => {
@@ -73,5 +74,24 @@ describe('partitionOf', () => {
     }
     expect(Math.min(...counts)).toBeGreaterThan(800);
     expect(Math.max(...counts)).toBeLessThan(1200);
+  });
+});
+
+describe('spliceEncodedArray', () => {
+  it.each([0, 1, 15, 16, 70_000])('makes a msgpack array of %i already-encoded values', (count) => {
+    const values = Array.from({ length: count }, (_, i) => (i % 3 === 0 ? undefined : { i, s: 'é'.repeat(i % 5) }));
+    const latin1 = values.map((v) => (v === undefined ? undefined : Buffer.from(encodeValue(v)).toString('latin1')));
+    expect(decodeValue(spliceEncodedArray(latin1))).toEqual(values.map((v) => v ?? null));
+  });
+});
+
+describe('value strings', () => {
+  it('decode to the same text as they were put, across lengths and scripts', () => {
+    const alphabet = ['a', 'é', '中', '😀', ' ', 'z'];
+    for (let length = 0; length < 400; length += 7) {
+      const text = Array.from({ length }, (_, i) => alphabet[(i * 7 + length) % alphabet.length]).join('');
+      const value = { text, nested: [text, { text }] };
+      expect(decodeValue(Buffer.from(encodeValue(value)))).toEqual(value);
+    }
   });
 });

@@ -19,12 +19,44 @@ const frameDecoder = new Decoder({
 });
 const keyEncoder = new Encoder({ sortKeys: true });
 // Keys are JS numbers, never bigints: integers beyond 32 bits must decode as numbers again.
-const keyDecoder = new Decoder();
+const keyDecoder = withNativeUtf8(new Decoder());
 const valueEncoder = createValueEncoder();
-const valueDecoder = new Decoder({ useBigInt64: true });
+const valueDecoder = withNativeUtf8(new Decoder({ useBigInt64: true }));
 
 const MIN_INT64 = -(2n ** 63n);
 const MAX_UINT64 = 2n ** 64n - 1n;
+
+/** Below this many bytes msgpack's own JS decoding is as fast as a native call. */
+const NATIVE_UTF8_MIN_BYTES = 16;
+
+/**
+ * msgpack decodes strings up to 200 bytes in a JS loop that allocates an array
+ * of code units per string; a typical 200-byte cache value spent most of a
+ * getAll there. Buffer's native UTF-8 decoding gives the same string.
+ */
+function withNativeUtf8(decoder: Decoder): Decoder {
+  type Internals = {
+    bytes: Uint8Array;
+    pos: number;
+    stateIsMapKey(): boolean;
+    decodeUtf8String(byteLength: number, headerOffset: number): string;
+  };
+  const internals = decoder as unknown as Internals;
+  const original = internals.decodeUtf8String;
+  if (typeof original !== 'function' || typeof internals.stateIsMapKey !== 'function') {
+    throw new Error('@msgpack/msgpack changed: Decoder.decodeUtf8String is gone');
+  }
+  internals.decodeUtf8String = function (this: Internals, byteLength, headerOffset) {
+    const start = this.pos + headerOffset;
+    const end = start + byteLength;
+    if (byteLength < NATIVE_UTF8_MIN_BYTES || !Buffer.isBuffer(this.bytes) || end > this.bytes.byteLength || this.stateIsMapKey()) {
+      return original.call(this, byteLength, headerOffset);
+    }
+    this.pos = end;
+    return this.bytes.toString('utf8', start, end);
+  };
+  return decoder;
+}
 
 /**
  * msgpack's encoder turns a Map or Set into an empty map and wraps a bigint
@@ -128,4 +160,31 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
   return typeof value;
+}
+
+/**
+ * One msgpack array spliced from values that are already msgpack, each given
+ * as the latin1 text of its bytes (`undefined` → nil). The node answers a
+ * getAll this way without re-encoding the values one by one.
+ */
+export function spliceEncodedArray(items: readonly (string | undefined)[]): Buffer {
+  const count = items.length;
+  const headerBytes = count < 16 ? 1 : count < 0x10000 ? 3 : 5;
+  let total = headerBytes;
+  for (const item of items) total += item === undefined ? 1 : item.length;
+  const out = Buffer.allocUnsafe(total);
+  if (count < 16) out[0] = 0x90 | count;
+  else if (count < 0x10000) {
+    out[0] = 0xdc;
+    out.writeUInt16BE(count, 1);
+  } else {
+    out[0] = 0xdd;
+    out.writeUInt32BE(count, 1);
+  }
+  let offset = headerBytes;
+  for (const item of items) {
+    if (item === undefined) out[offset++] = 0xc0;
+    else offset += out.write(item, offset, 'latin1');
+  }
+  return out;
 }

@@ -14,7 +14,7 @@ export const Opcode = {
   ListCaches: 4,
   /** `[cache, key]` → `value | null` */
   Get: 10,
-  /** `[cache, [key, ...]]` → `[value | null, ...]` in the order of the keys */
+  /** `[cache, [key, ...]]` → `bin` holding one msgpack array `[value | nil, ...]` in the order of the keys */
   GetAll: 11,
   /** `[cache, key, value]` → `null` */
   Put: 12,

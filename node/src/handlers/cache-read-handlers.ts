@@ -1,4 +1,4 @@
-import { BadRequestError, type WireRequest } from '@shoal/client/protocol';
+import { BadRequestError, type WireRequest, spliceEncodedArray } from '@shoal/client/protocol';
 import { bytesToLatin1, latin1ToBytes } from '../storage/latin1.js';
 import type { HandlerContext } from './handler.js';
 import { arrayArg, cacheArg, checkKeyBytes, keyArg, safeIntegerArg } from './request-args.js';
@@ -20,23 +20,20 @@ export function get(request: WireRequest, context: HandlerContext): Buffer | nul
   return latin1ToBytes(value);
 }
 
-export function getAll(request: WireRequest, context: HandlerContext): (Buffer | null)[] {
+export function getAll(request: WireRequest, context: HandlerContext): Buffer {
   const cache = cacheArg(request, context);
   const keys = arrayArg(request, 1);
+  let hits = 0;
   const values = keys.map((key, i) => {
     const bytes = checkKeyBytes(key, `key ${i}`);
-    return cache.partitionFor(bytes).get(bytesToLatin1(bytes));
-  });
-  let hits = 0;
-  const result = values.map((value) => {
-    if (value === undefined) return null;
-    hits++;
-    return latin1ToBytes(value);
+    const value = cache.partitionFor(bytes).get(bytesToLatin1(bytes));
+    if (value !== undefined) hits++;
+    return value;
   });
   cache.stats.gets += keys.length;
   cache.stats.hits += hits;
   cache.stats.misses += keys.length - hits;
-  return result;
+  return spliceEncodedArray(values);
 }
 
 export function containsKey(request: WireRequest, context: HandlerContext): boolean {
