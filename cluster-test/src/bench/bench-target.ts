@@ -5,6 +5,8 @@ export type Keyspace = 'bench' | 'mem';
 export interface BenchTarget {
   readonly name: string;
   get(key: string): Promise<string | undefined>;
+  /** A get for one-at-a-time latency, through the client configuration that is fastest for it. */
+  getAlone(key: string): Promise<string | undefined>;
   put(key: string, value: string): Promise<void>;
   /** Reads `keys` in one request (getAll / MGET); the number found. */
   getMany(keys: readonly string[]): Promise<number>;

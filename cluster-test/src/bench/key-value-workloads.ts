@@ -11,7 +11,7 @@ export const sequentialGet: Workload = {
   ],
   timeoutMs: () => 180_000,
   async run({ target, data, config, notes }) {
-    const get = countingGet({ target, data, config, notes });
+    const get = countingGet({ target, data, config, notes }, (key) => target.getAlone(key));
     const warmup = Math.round(config.sequentialRequests / 4);
     const summary = await measureSequentialLatency(get.op, config.sequentialRequests, warmup);
     get.report();
@@ -47,12 +47,15 @@ export const concurrentPut: Workload = {
 };
 
 /** A get over random keys that counts reads that found nothing (every key was loaded). */
-function countingGet({ target, data, notes }: WorkloadContext): { op: () => Promise<unknown>; report: () => void } {
+function countingGet(
+  { target, data, notes }: WorkloadContext,
+  get: (key: string) => Promise<string | undefined> = (key) => target.get(key),
+): { op: () => Promise<unknown>; report: () => void } {
   let calls = 0;
   let misses = 0;
   const op = async () => {
     calls++;
-    if ((await target.get(data.randomKey())) === undefined) misses++;
+    if ((await get(data.randomKey())) === undefined) misses++;
   };
   const report = () => {
     if (misses > 0) notes.push(`${target.name}: ${misses} of ${calls} gets of loaded keys found nothing`);

@@ -13,7 +13,7 @@ export function reportSection(machine: MachineInfo, config: BenchConfig, results
     '',
     `One Shoal node (\`node --expose-gc node/dist/cli/main.js node\`) and one redis-server ` +
       `(\`--save '' --appendonly no\`) on 127.0.0.1, driven from one client process: the Shoal SDK, ` +
-      `and ioredis with \`enableAutoPipelining\`. ${n(config.keyCount)} keys, ${config.valueLength}-byte values. ` +
+      `and ioredis with \`enableAutoPipelining\` (a plain ioredis connection for the one-at-a-time latency, its faster setting there). ${n(config.keyCount)} keys, ${config.valueLength}-byte values. ` +
       `Sequential latency over ${n(config.sequentialRequests)} gets; ${config.concurrency} requests in flight for get, ` +
       `put and increment; ${config.batchConcurrency} in flight for getAll/MGET of ${config.batchKeys} keys; ` +
       `${config.durationMs / 1000} s per throughput workload after a warm-up; each value is the median of ` +

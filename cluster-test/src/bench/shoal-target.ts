@@ -31,6 +31,10 @@ export class ShoalTarget implements BenchTarget {
     return this.caches.bench.get(key);
   }
 
+  getAlone(key: string): Promise<string | undefined> {
+    return this.caches.bench.get(key);
+  }
+
   put(key: string, value: string): Promise<void> {
     return this.caches.bench.put(key, value);
   }
