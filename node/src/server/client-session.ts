@@ -29,6 +29,8 @@ export interface SessionOptions {
   readonly highWaterBytes: number;
 }
 
+const DRAIN_POLL_MS = 5;
+
 type SessionState = { readonly kind: 'awaiting-hello' } | { readonly kind: 'serving'; readonly clientName: string } | { readonly kind: 'closing' };
 
 /**
@@ -37,8 +39,8 @@ type SessionState = { readonly kind: 'awaiting-hello' } | { readonly kind: 'serv
  */
 export class ClientSession {
   private state: SessionState = { kind: 'awaiting-hello' };
-  private unflushedBytes = 0;
-  private paused = false;
+  /** Polls the socket's backlog while reading is paused; ws has no public drain event. */
+  private drainTimer: NodeJS.Timeout | undefined;
   private readonly handshakeTimer: NodeJS.Timeout;
 
   constructor(
@@ -56,8 +58,8 @@ export class ClientSession {
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
-    this.metrics.framesIn.inc();
-    this.metrics.bytesIn.inc(data.length);
+    this.metrics.traffic.framesIn++;
+    this.metrics.traffic.bytesIn += data.length;
     if (this.state.kind === 'closing') return;
     if (!isBinary) return this.fail(ErrorCode.BadRequest, 'frames must be binary messages', CloseCode.ProtocolError);
     let frame: Frame;
@@ -124,22 +126,23 @@ export class ClientSession {
   }
 
   private send(bytes: Uint8Array): void {
-    this.metrics.framesOut.inc();
-    this.metrics.bytesOut.inc(bytes.length);
-    this.unflushedBytes += bytes.length;
-    this.socket.send(bytes, (err) => this.onFlushed(bytes.length, err));
-    if (!this.paused && this.unflushedBytes > this.options.highWaterBytes) {
+    this.metrics.traffic.framesOut++;
+    this.metrics.traffic.bytesOut += bytes.length;
+    this.socket.send(bytes);
+    if (this.drainTimer === undefined && this.socket.bufferedAmount > this.options.highWaterBytes) {
       // The client is not reading its responses: stop reading its requests until it catches up.
-      this.paused = true;
       this.socket.pause();
+      this.waitForDrain();
     }
   }
 
-  private onFlushed(length: number, err?: Error): void {
-    this.unflushedBytes -= length;
-    if (err || !this.paused || this.unflushedBytes > this.options.highWaterBytes / 2) return;
-    this.paused = false;
-    this.socket.resume();
+  private waitForDrain(): void {
+    this.drainTimer = setTimeout(() => {
+      if (this.state.kind === 'closing') return;
+      if (this.socket.bufferedAmount > this.options.highWaterBytes / 2) return this.waitForDrain();
+      this.drainTimer = undefined;
+      this.socket.resume();
+    }, DRAIN_POLL_MS);
   }
 
   /** Tells the client why and closes the connection; other clients are untouched. */
@@ -155,6 +158,7 @@ export class ClientSession {
 
   private onClose(): void {
     clearTimeout(this.handshakeTimer);
+    clearTimeout(this.drainTimer);
     this.metrics.connections.dec();
     this.state = { kind: 'closing' };
   }
