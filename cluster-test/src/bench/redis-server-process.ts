@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { freePort } from './free-port.js';
+import { freePort } from '../harness/free-port.js';
 import { ManagedProcess } from './managed-process.js';
 import { ensureRedisServer, redisServerVersion } from './redis-binary.js';
 import { waitUntil } from './wait-until.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePort } from '../harness/free-port.js';
 import { ManagedProcess } from './managed-process.js';
 import { REPO_ROOT } from './repo-root.js';
 import { waitUntil } from './wait-until.js';
