@@ -1,0 +1,136 @@
+import { decodeBase64 } from './base64.js';
+import { parseStructSchema, type StructSchema } from './connect-schema.js';
+import type { DecodeContext } from './decode-context.js';
+import { undecodable } from './decode-error.js';
+import { decodeSchemalessStruct } from './declared-columns.js';
+import type { DecodedEvent, DeleteEvent, MessageEvent, Row, SourceBlock, TruncateEvent, UpsertEvent, UpsertOp } from './event-kinds.js';
+import { isJsonObject, toPlainJson } from './json-text.js';
+import { positionFromSource } from './position-from-source.js';
+import { child, describeJson, optionalSafeInteger, requireObject, requireString, type JsonObject } from './raw-access.js';
+import { decodeStruct } from './semantic-types.js';
+import { isSnapshotMarker, readSnapshotMarker, readTableRef, readTransactionRef, type TableRef } from './source-info.js';
+
+/** The parts of a change envelope every op reads. */
+interface Envelope {
+  readonly payload: JsonObject;
+  readonly schemaJson: unknown;
+  readonly op: string;
+  readonly source: JsonObject;
+  readonly tsMs: number | null;
+}
+
+/** Decodes a Debezium change envelope (`op` + `source` + `before`/`after`, or `message` for `m`). */
+export function decodeChangeEvent(payload: JsonObject, schemaJson: unknown, ctx: DecodeContext): DecodedEvent {
+  const envelope: Envelope = {
+    payload,
+    schemaJson,
+    op: requireString(payload['op'], child(ctx.base, 'op')),
+    source: requireObject(payload['source'], child(ctx.base, 'source')),
+    tsMs: optionalSafeInteger(payload['ts_ms'], child(ctx.base, 'ts_ms')),
+  };
+  switch (envelope.op) {
+    case 'c':
+    case 'r':
+    case 'u':
+      return decodeUpsert(envelope, envelope.op, ctx);
+    case 'd':
+      return decodeDelete(envelope, ctx);
+    case 't':
+      return decodeTruncate(envelope, ctx);
+    case 'm':
+      return decodeMessage(envelope, ctx);
+    default:
+      return undecodable(child(ctx.base, 'op'), `unknown op ${JSON.stringify(envelope.op)}`);
+  }
+}
+
+function rowContext(envelope: Envelope, ctx: DecodeContext) {
+  const sourcePath = child(ctx.base, 'source');
+  const table = readTableRef(envelope.source, sourcePath);
+  const snapshot = readSnapshotMarker(envelope.source['snapshot'], child(sourcePath, 'snapshot'));
+  const isSnapshot = isSnapshotMarker(snapshot) || envelope.op === 'r';
+  const decodedKey = ctx.keyFor(table);
+  return {
+    shape: 'envelope' as const,
+    topic: ctx.topic,
+    table,
+    key: decodedKey.key,
+    keySchema: decodedKey.schema,
+    position: positionFromSource(envelope.source, { envelopeTsMs: envelope.tsMs, snapshot: isSnapshot }, sourcePath),
+    snapshot,
+    source: plainSource(envelope.source),
+    tsMs: envelope.tsMs,
+    transaction: readTransactionRef(envelope.payload['transaction'], child(ctx.base, 'transaction')),
+  };
+}
+
+function decodeUpsert(envelope: Envelope, op: UpsertOp, ctx: DecodeContext): UpsertEvent {
+  const common = rowContext(envelope, ctx);
+  const rowSchema = rowSchemaOf(envelope.schemaJson, 'after');
+  const after = envelope.payload['after'];
+  const path = child(ctx.base, 'after');
+  if (after === null || after === undefined) return undecodable(path, `op ${JSON.stringify(op)} without an after state`);
+  return { ...common, kind: 'upsert', op, row: decodeRow(after, rowSchema, common.table, ctx, path), rowSchema };
+}
+
+function decodeDelete(envelope: Envelope, ctx: DecodeContext): DeleteEvent {
+  const common = rowContext(envelope, ctx);
+  const rowSchema = rowSchemaOf(envelope.schemaJson, 'before');
+  const before = envelope.payload['before'];
+  const path = child(ctx.base, 'before');
+  const row = before === null || before === undefined ? null : decodeRow(before, rowSchema, common.table, ctx, path);
+  return { ...common, kind: 'delete', before: row, rowSchema };
+}
+
+function decodeRow(value: unknown, schema: StructSchema | null, table: TableRef, ctx: DecodeContext, path: string): Row {
+  return schema === null ? decodeSchemalessStruct(value, ctx.columnTypesFor(table), path) : decodeStruct(value, schema, path);
+}
+
+/**
+ * The row struct schema of an envelope's `before` or `after` field. Only that
+ * field is read: the rest of an envelope schema (source, transaction) is not
+ * needed to decode a row.
+ */
+function rowSchemaOf(schemaJson: unknown, field: 'before' | 'after'): StructSchema | null {
+  if (schemaJson === null) return null;
+  const fields = requireObject(schemaJson, 'schema', 'a schema object')['fields'];
+  if (!Array.isArray(fields)) return undecodable('schema.fields', `an envelope schema needs fields, got ${describeJson(fields)}`);
+  const index = fields.findIndex((f: unknown) => isJsonObject(f) && f['field'] === field);
+  if (index < 0) return undecodable('schema.fields', `the envelope schema has no "${field}" field`);
+  return parseStructSchema(fields[index], child('schema.fields', index));
+}
+
+function decodeTruncate(envelope: Envelope, ctx: DecodeContext): TruncateEvent {
+  const sourcePath = child(ctx.base, 'source');
+  const snapshot = readSnapshotMarker(envelope.source['snapshot'], child(sourcePath, 'snapshot'));
+  return {
+    kind: 'truncate',
+    topic: ctx.topic,
+    table: readTableRef(envelope.source, sourcePath),
+    position: positionFromSource(envelope.source, { envelopeTsMs: envelope.tsMs, snapshot: isSnapshotMarker(snapshot) }, sourcePath),
+    snapshot,
+    source: plainSource(envelope.source),
+    tsMs: envelope.tsMs,
+  };
+}
+
+/** `m`: content is bytes (base64 in JSON) whatever the converter; with schemas its schema only says so. */
+function decodeMessage(envelope: Envelope, ctx: DecodeContext): MessageEvent {
+  const path = child(ctx.base, 'message');
+  const message = requireObject(envelope.payload['message'], path, 'a message {prefix, content}');
+  const sourcePath = child(ctx.base, 'source');
+  const snapshot = isSnapshotMarker(readSnapshotMarker(envelope.source['snapshot'], child(sourcePath, 'snapshot')));
+  return {
+    kind: 'message',
+    topic: ctx.topic,
+    prefix: requireString(message['prefix'], child(path, 'prefix')),
+    content: decodeBase64(requireString(message['content'], child(path, 'content')), child(path, 'content')),
+    position: positionFromSource(envelope.source, { envelopeTsMs: envelope.tsMs, snapshot }, sourcePath),
+    source: plainSource(envelope.source),
+    tsMs: envelope.tsMs,
+  };
+}
+
+function plainSource(source: JsonObject): SourceBlock {
+  return toPlainJson(source) as SourceBlock;
+}

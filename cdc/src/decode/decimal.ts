@@ -1,0 +1,76 @@
+import { decodeBase64 } from './base64.js';
+import { undecodable } from './decode-error.js';
+import { numberText } from './json-text.js';
+import { child, describeJson, requireObject, requireSafeInteger } from './raw-access.js';
+
+/**
+ * An exact decimal in plain notation with its scale kept: "200000.0000",
+ * "-0.50", "12". A string because msgpack, JSON and SQL text all carry it
+ * unchanged, and a float would not: DECIMAL(19,4) values go beyond 2^53.
+ */
+export type DecimalString = string;
+
+// Java's BigDecimal allows any int scale, but nothing real goes near this, and
+// a bound keeps a hostile scale from asking for a string of a billion zeros.
+const maxAbsScale = 1000;
+const numberLiteral = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/** The unscaled value of Kafka's Decimal: big-endian two's complement, like Java's `BigInteger.toByteArray()`. */
+export function unscaledFromBytes(bytes: Uint8Array, path: string): bigint {
+  if (bytes.length === 0) return undecodable(path, 'a decimal needs at least one byte of unscaled value');
+  const magnitude = BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`);
+  const negative = (bytes[0] ?? 0) >= 0x80;
+  return negative ? magnitude - (1n << BigInt(bytes.length * 8)) : magnitude;
+}
+
+/** unscaled × 10^-scale in plain notation, with exactly `scale` fraction digits. */
+export function formatDecimal(unscaled: bigint, scale: number): DecimalString {
+  if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();
+  const sign = unscaled < 0n ? '-' : '';
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+/** Reads the `scale` parameter of a Decimal schema. */
+export function parseScale(text: string | undefined, path: string): number {
+  if (text === undefined) return undecodable(path, 'a Decimal schema needs a "scale" parameter');
+  const scale = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(scale) || Math.abs(scale) > maxAbsScale) return undecodable(path, `invalid decimal scale ${JSON.stringify(text)}`);
+  return scale;
+}
+
+/**
+ * A Kafka Connect Decimal value at `scale`: base64 bytes (the JsonConverter's
+ * default `decimal.format=BASE64`) or a JSON number (`decimal.format=NUMERIC`,
+ * kept exact by the parser and rescaled without rounding).
+ */
+export function decodeDecimal(value: unknown, scale: number, path: string): DecimalString {
+  if (typeof value === 'string') return formatDecimal(unscaledFromBytes(decodeBase64(value, path), path), scale);
+  if (value instanceof Uint8Array) return formatDecimal(unscaledFromBytes(value, path), scale);
+  const text = numberText(value);
+  if (text !== undefined) return formatDecimal(rescale(text, scale, path), scale);
+  return undecodable(path, `expected a decimal (base64 bytes or a number), got ${describeJson(value)}`);
+}
+
+/** Debezium's VariableScaleDecimal: a struct `{scale: int32, value: bytes}` whose scale travels with each value. */
+export function decodeVariableScaleDecimal(value: unknown, path: string): DecimalString {
+  const struct = requireObject(value, path, 'a VariableScaleDecimal struct {scale, value}');
+  const scale = requireSafeInteger(struct['scale'], child(path, 'scale'));
+  if (Math.abs(scale) > maxAbsScale) return undecodable(child(path, 'scale'), `invalid decimal scale ${scale}`);
+  return decodeDecimal(struct['value'], scale, child(path, 'value'));
+}
+
+/** The unscaled integer of a decimal number literal at `scale`; refuses to drop non-zero digits. */
+function rescale(text: string, scale: number, path: string): bigint {
+  const match = numberLiteral.exec(text);
+  if (match === null) return undecodable(path, `invalid decimal number ${text}`);
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  const shift = Number(exponent) - fraction.length + scale;
+  if (!Number.isSafeInteger(shift) || Math.abs(shift) > maxAbsScale * 2) return undecodable(path, `decimal ${text} is out of range`);
+  const digits = BigInt(`${sign}${whole}${fraction}`);
+  if (shift >= 0) return digits * 10n ** BigInt(shift);
+  const divisor = 10n ** BigInt(-shift);
+  if (digits % divisor !== 0n) return undecodable(path, `decimal ${text} has more fraction digits than its scale ${scale}`);
+  return digits / divisor;
+}
+

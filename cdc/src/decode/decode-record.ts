@@ -1,0 +1,98 @@
+import { decodeChangeEvent } from './change-event.js';
+import type { DecodeContext } from './decode-context.js';
+import { CdcDecodeError, CdcErrorCode, undecodable, type RecordPart } from './decode-error.js';
+import type { ColumnTypes } from './declared-columns.js';
+import { classifyPayload, schemaNameOf, splitConverterValue, type SchemasMode } from './envelope.js';
+import type { DecodedEvent } from './event-kinds.js';
+import { isJsonObject, parseJsonText, type RawJson } from './json-text.js';
+import { decodeKey, noKey, type DecodedKey } from './key.js';
+import { decodeHeartbeat, decodeSchemaChange, decodeTransaction } from './metadata-events.js';
+import { describeJson } from './raw-access.js';
+import type { TableRef } from './source-info.js';
+import { decodeUnwrapped } from './unwrap.js';
+
+/** One record as a source hands it over: Kafka, a stream entry, an HTTP body, a line of a file. */
+export interface ChangeRecord {
+  readonly key?: RawJson;
+  /** Null, absent or empty for a tombstone. */
+  readonly value: RawJson;
+  readonly topic?: string | null;
+}
+
+export interface DecodeOptions {
+  /** Whether keys and values carry the JsonConverter's `{schema, payload}`; `auto` (default) tells by shape. */
+  readonly schemas?: SchemasMode;
+  /** ExtractNewRecordState's `add.fields.prefix`; `__` by default. */
+  readonly unwrapFieldPrefix?: string;
+  /** Column types declared by the mapping, for records without a schema (see `declareColumnTypes`). */
+  readonly columnTypes?: ColumnTypes | ((table: TableRef | null, topic: string | null) => ColumnTypes | undefined);
+}
+
+export type DecodeResult = { readonly ok: true; readonly event: DecodedEvent } | { readonly ok: false; readonly error: CdcDecodeError };
+
+/**
+ * Decodes one Debezium record (JSON converter, with or without schemas,
+ * envelope or unwrapped). Throws `CdcDecodeError` (code `UNDECODABLE_EVENT`)
+ * for anything it cannot read, and only that.
+ */
+export function decodeRecord(record: ChangeRecord, options: DecodeOptions = {}): DecodedEvent {
+  const topic = record.topic ?? null;
+  const mode = options.schemas ?? 'auto';
+  const columnTypesFor = columnTypeResolver(options.columnTypes, topic);
+  const parsedKey = inPart('key', () => parseJsonText(record.key));
+  let decodedKey: DecodedKey | undefined;
+  const keyFor = (table: TableRef | null): DecodedKey =>
+    (decodedKey ??= inPart('key', () => (parsedKey === undefined ? noKey : decodeKey(parsedKey, mode, columnTypesFor(table)))));
+  return inPart('value', () => {
+    const parsed = parseJsonText(record.value);
+    if (parsed === undefined || parsed === null) return { kind: 'tombstone', topic, key: keyFor(null).key };
+    const { schema, payload } = splitConverterValue(parsed, mode, '');
+    const base = payload === parsed ? '' : 'payload';
+    if (!isJsonObject(payload)) return undecodable(base, `expected a Debezium event object, got ${describeJson(payload)}`);
+    const ctx: DecodeContext = { topic, base, unwrapFieldPrefix: options.unwrapFieldPrefix ?? '__', columnTypesFor, keyFor };
+    switch (classifyPayload(payload, schemaNameOf(schema))) {
+      case 'change':
+        return decodeChangeEvent(payload, schema, ctx);
+      case 'unwrapped':
+        return decodeUnwrapped(payload, schema, ctx);
+      case 'transaction':
+        return decodeTransaction(payload, ctx);
+      case 'heartbeat':
+        return decodeHeartbeat(payload, parsedKey, ctx);
+      case 'schema-change':
+        return decodeSchemaChange(payload, ctx);
+    }
+  });
+}
+
+/** `decodeRecord` without the throw, for a loop that sends failures to a dead-letter sink and goes on. */
+export function tryDecodeRecord(record: ChangeRecord, options: DecodeOptions = {}): DecodeResult {
+  try {
+    return { ok: true, event: decodeRecord(record, options) };
+  } catch (error) {
+    if (error instanceof CdcDecodeError) return { ok: false, error };
+    throw error;
+  }
+}
+
+function columnTypeResolver(declared: DecodeOptions['columnTypes'], topic: string | null): (table: TableRef | null) => ColumnTypes | undefined {
+  if (declared === undefined) return () => undefined;
+  if (typeof declared === 'function') return (table) => declared(table, topic);
+  return () => declared;
+}
+
+/**
+ * Runs a decoder for one record part, so that every failure leaves as a
+ * `CdcDecodeError` that says which part it was in. An error of any other
+ * class is a decoder bug met by strange input; the event is still only
+ * undecodable, and the stream goes on.
+ */
+function inPart<T>(part: RecordPart, decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof CdcDecodeError) throw error.part === null ? error.inPart(part) : error;
+    const reason = `unexpected decoding failure: ${error instanceof Error ? error.message : String(error)}`;
+    throw new CdcDecodeError(CdcErrorCode.UndecodableEvent, reason, { part }, { cause: error });
+  }
+}

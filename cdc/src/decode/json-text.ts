@@ -1,0 +1,76 @@
+import { LosslessNumber, isLosslessNumber, parse } from 'lossless-json';
+import { undecodable } from './decode-error.js';
+
+/** Text or bytes as a source hands them over; null or undefined is an absent value. */
+export type RawJson = string | Uint8Array | null | undefined;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const integerLiteral = /^-?\d+$/;
+
+/**
+ * Parses JSON without losing numbers. Debezium writes int64 columns, LSNs and
+ * `ts_ns` as plain JSON numbers, which `JSON.parse` rounds past 2^53, and the
+ * JsonConverter's `decimal.format=NUMERIC` writes decimals as numbers whose
+ * digits matter. So integers come back as `number` when safe and `bigint`
+ * otherwise, and any other number whose text a `number` would not reproduce
+ * stays a `LosslessNumber` until a schema says what it is.
+ *
+ * Returns `undefined` for an absent or empty record part (Kafka's converters
+ * read empty bytes as null).
+ */
+export function parseJsonText(raw: RawJson, path = ''): unknown {
+  if (raw === null || raw === undefined) return undefined;
+  const text = typeof raw === 'string' ? raw : decodeUtf8(raw, path);
+  if (text.trim() === '') return undefined;
+  try {
+    return parse(text, null, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
+  } catch (error) {
+    return undecodable(path, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, path: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (error) {
+    return undecodable(path, 'invalid JSON: the bytes are not UTF-8', error);
+  }
+}
+
+function parseNumber(text: string): number | bigint | LosslessNumber {
+  if (integerLiteral.test(text)) {
+    const value = Number(text);
+    return Number.isSafeInteger(value) ? value : BigInt(text);
+  }
+  const value = Number(text);
+  return String(value) === text ? value : new LosslessNumber(text);
+}
+
+/** The exact text of a JSON number kept by `parseJsonText`, or undefined for anything else. */
+export function numberText(value: unknown): string | undefined {
+  if (isLosslessNumber(value)) return value.value;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/**
+ * Replaces the `LosslessNumber`s left in parsed JSON by plain numbers: what a
+ * value without a schema becomes, since nothing says it wanted more digits.
+ */
+export function toPlainJson(value: unknown): unknown {
+  if (isLosslessNumber(value)) return Number(value.value);
+  if (Array.isArray(value)) return value.map(toPlainJson);
+  if (isJsonObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toPlainJson(v);
+    return out;
+  }
+  return value;
+}
+
+/** A JSON object (not an array, not null, not a kept number). */
+export function isJsonObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isLosslessNumber(value) && !(value instanceof Uint8Array);
+}
+
