@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   FrameKind,
+  checkMsgpackStructure,
   decodeFrame,
   decodeKey,
   decodeValue,
@@ -93,5 +94,21 @@ describe('value strings', () => {
       const value = { text, nested: [text, { text }] };
       expect(decodeValue(Buffer.from(encodeValue(value)))).toEqual(value);
     }
+  });
+});
+
+describe('checkMsgpackStructure', () => {
+  it.each([
+    ['a complete value', encodeValue({ a: [1, 'x', new Uint8Array(3)] }), null],
+    ['trailing bytes', new Uint8Array([0x01, 0x02]), /follow the value/],
+    ['a truncated string', new Uint8Array([0xa5, 0x61]), /past the end/],
+    ['an array claiming more elements than bytes', new Uint8Array([0xdd, 0x00, 0x0f, 0x42, 0x40, 0x01]), /more than the bytes left/],
+    ['deep nesting', new Uint8Array([...Array(100).fill(0x91), 0xc0]), /nesting deeper/],
+    ['invalid UTF-8', new Uint8Array([0xa2, 0xc0, 0xaf]), /UTF-8/],
+    ['a reserved type byte', new Uint8Array([0xc1]), /not a msgpack type/],
+  ])('%s', (_name, bytes, expected) => {
+    const problem = checkMsgpackStructure(bytes);
+    if (expected === null) expect(problem).toBeNull();
+    else expect(problem).toMatch(expected);
   });
 });

@@ -1,6 +1,7 @@
 import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import { BadRequestError } from './errors.js';
 import { type Frame, frameFromWire, frameToWire } from './frames.js';
+import { checkMsgpackStructure } from './msgpack-structure.js';
 
 /**
  * The one codec of the wire protocol. Frames, keys and values are msgpack;
@@ -93,6 +94,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
 
 /** Decodes one WebSocket message; throws `BadRequestError` on malformed bytes or a wrong shape. */
 export function decodeFrame(bytes: Uint8Array): Frame {
+  const problem = checkMsgpackStructure(bytes);
+  if (problem !== null) throw new BadRequestError(`malformed frame: ${problem}`);
   let wire: unknown;
   try {
     wire = frameDecoder.decode(bytes);

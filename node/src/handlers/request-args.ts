@@ -1,4 +1,5 @@
-import { BadRequestError, type WireRequest } from '@shoal/client/protocol';
+import { BadRequestError, type WireRequest, checkMsgpackStructure } from '@shoal/client/protocol';
+import { checkCacheName } from '../storage/cache-definition.js';
 import type { CacheStore } from '../storage/cache-store.js';
 import type { HandlerContext } from './handler.js';
 
@@ -14,7 +15,8 @@ export function arg(request: WireRequest, index: number): unknown {
 /** The cache named by argument 0. */
 export function cacheArg(request: WireRequest, context: HandlerContext): CacheStore {
   const name = arg(request, 0);
-  if (typeof name !== 'string') throw new BadRequestError('argument 0 must be a cache name (string)');
+  // Internal caches (atomic longs) are reachable only through their own operations.
+  checkCacheName(name);
   return context.caches.require(name);
 }
 
@@ -26,6 +28,7 @@ export function keyArg(request: WireRequest, index: number): Uint8Array {
 export function checkKeyBytes(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new BadRequestError(`${what} must be a key as bytes (msgpack bin)`);
   if (value.length === 0 || value.length > MAX_KEY_BYTES) throw new BadRequestError(`${what}: a key must be 1 to ${MAX_KEY_BYTES} bytes`);
+  checkOneValue(value, what);
   return value;
 }
 
@@ -36,6 +39,7 @@ export function valueArg(request: WireRequest, index: number): Uint8Array {
 
 export function checkValueBytes(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array) || value.length === 0) throw new BadRequestError(`${what} must be a value as non-empty bytes (msgpack bin)`);
+  checkOneValue(value, what);
   return value;
 }
 
@@ -49,4 +53,10 @@ export function safeIntegerArg(request: WireRequest, index: number, what: string
   const value = arg(request, index);
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new BadRequestError(`${what} must be a safe integer`);
   return value;
+}
+
+/** Stored bytes are answered as they are (getAll splices them), so they must be exactly one msgpack value. */
+function checkOneValue(bytes: Uint8Array, what: string): void {
+  const problem = checkMsgpackStructure(bytes);
+  if (problem !== null) throw new BadRequestError(`${what} is not one msgpack value: ${problem}`);
 }

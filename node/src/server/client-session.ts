@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import type WebSocket from 'ws';
 import type { HandlerContext, HandlerTable } from '../handlers/handler.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
+import { describeInput } from '../input/describe-input.js';
 
 export interface SessionOptions {
   readonly nodeId: string;
@@ -99,19 +100,24 @@ export class ClientSession {
   }
 
   private serve(requests: readonly WireRequest[]): void {
-    const responses: WireResponse[] = new Array(requests.length);
+    // A frame is refused whole, before anything in it runs: a client must not see a refused frame take effect.
     for (let i = 0; i < requests.length; i++) {
       const request = requests[i];
-      const id = Array.isArray(request) ? request[0] : undefined;
-      if (typeof id !== 'number') return this.fail(ErrorCode.BadRequest, `request ${i} has no numeric id`, CloseCode.ProtocolError);
-      responses[i] = this.run(id, request!);
+      if (!Array.isArray(request) || typeof request[0] !== 'number') {
+        return this.fail(ErrorCode.BadRequest, `request ${i} is not [id, opcode, ...args] with a numeric id`, CloseCode.ProtocolError);
+      }
+    }
+    const responses: WireResponse[] = new Array(requests.length);
+    for (let i = 0; i < requests.length; i++) {
+      const request = requests[i]!;
+      responses[i] = this.run(request[0] as number, request);
     }
     this.send(encodeFrame({ kind: 'responses', responses }));
   }
 
   private run(id: number, request: WireRequest): WireResponse {
     const opcode = request[1];
-    if (!isOpcode(opcode)) return [id, ResponseStatus.Failed, ErrorCode.UnknownOperation, `unknown operation ${String(opcode)}`];
+    if (!isOpcode(opcode)) return [id, ResponseStatus.Failed, ErrorCode.UnknownOperation, `unknown operation ${describeInput(opcode)}`];
     const started = performance.now();
     try {
       const result = this.handlers[opcode](request, this.context);

@@ -1,4 +1,5 @@
 import { BadRequestError, DEFAULT_PARTITION_COUNT } from '@shoal/client/protocol';
+import { describeInput } from '../input/describe-input.js';
 
 /** A cache's layout, as created and as listed. */
 export interface CacheDefinition {
@@ -24,12 +25,12 @@ export function parseCacheDefinition(name: unknown, config: unknown, defaultPart
   const { mode = CacheMode.Partitioned, backups = 1, partitions = defaultPartitions, ...rest } = config as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw new BadRequestError(`unknown cache config field: ${unknown.join(', ')}`);
-  if (mode !== CacheMode.Partitioned && mode !== CacheMode.Replicated) throw new BadRequestError(`mode must be 'partitioned' or 'replicated', got ${String(mode)}`);
+  if (mode !== CacheMode.Partitioned && mode !== CacheMode.Replicated) throw new BadRequestError(`mode must be 'partitioned' or 'replicated', got ${describeInput(mode)}`);
   if (!Number.isInteger(backups) || (backups as number) < 0 || (backups as number) > MAX_BACKUPS) {
-    throw new BadRequestError(`backups must be an integer from 0 to ${MAX_BACKUPS}, got ${String(backups)}`);
+    throw new BadRequestError(`backups must be an integer from 0 to ${MAX_BACKUPS}, got ${describeInput(backups)}`);
   }
   if (!Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > MAX_PARTITIONS) {
-    throw new BadRequestError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${String(partitions)}`);
+    throw new BadRequestError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${describeInput(partitions)}`);
   }
   return { name, mode, backups: backups as number, partitions: partitions as number };
 }
@@ -45,3 +46,4 @@ export function checkCacheName(name: unknown): asserts name is string {
 export function sameDefinition(a: CacheDefinition, b: CacheDefinition): boolean {
   return a.mode === b.mode && a.backups === b.backups && a.partitions === b.partitions;
 }
+
