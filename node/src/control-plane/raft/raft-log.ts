@@ -6,6 +6,10 @@ import type { RaftStorage } from './persistent-state.js';
 export class CommittedEntryConflictError extends Error {
   readonly code = 'COMMITTED_ENTRY_CONFLICT';
 
+  override get name(): string {
+    return this.constructor.name;
+  }
+
   constructor(index: number, commitIndex: number) {
     super(`asked to replace entry ${index}, but entries up to ${commitIndex} are committed`);
   }

@@ -26,7 +26,7 @@ import type {
   VoteResponse,
 } from './raft-messages.js';
 import type { Proposal, RaftStateMachine, RaftStatus } from './raft-status.js';
-import { checkRaftTiming, DEFAULT_RAFT_TIMING, MAX_ENTRIES_PER_APPEND, type RaftTiming } from './raft-timing.js';
+import { checkRaftTiming, DEFAULT_MAX_ENTRIES_PER_APPEND, DEFAULT_RAFT_TIMING, type RaftTiming } from './raft-timing.js';
 import { VoteTally } from './vote-tally.js';
 
 export interface RaftNodeOptions<C> {
@@ -46,6 +46,8 @@ export interface RaftNodeOptions<C> {
   /** Ask before campaigning (dissertation §9.6). On by default. */
   readonly preVote?: boolean;
   readonly maxVoters?: number;
+  /** Most entries in one AppendEntries: bounds a catching-up learner's messages. */
+  readonly maxEntriesPerAppend?: number;
   /** Called after any input that changed the role, the term or the known leader. */
   readonly onStatusChange?: (status: RaftStatus) => void;
 }
@@ -75,6 +77,7 @@ export class RaftNode<C> {
   private readonly timing: RaftTiming;
   private readonly preVote: boolean;
   private readonly maxVoters: number;
+  private readonly maxEntriesPerAppend: number;
   private readonly onStatusChange: ((status: RaftStatus) => void) | undefined;
   private readonly log: RaftLog<C>;
 
@@ -97,6 +100,7 @@ export class RaftNode<C> {
     this.timing = checkRaftTiming(options.timing ?? DEFAULT_RAFT_TIMING);
     this.preVote = options.preVote ?? true;
     this.maxVoters = options.maxVoters ?? DEFAULT_MAX_VOTERS;
+    this.maxEntriesPerAppend = options.maxEntriesPerAppend ?? DEFAULT_MAX_ENTRIES_PER_APPEND;
     this.onStatusChange = options.onStatusChange;
     this.log = new RaftLog(options.storage, options.initialConfiguration ?? EMPTY_CONFIGURATION);
     const hardState = options.storage.readHardState();
@@ -227,11 +231,15 @@ export class RaftNode<C> {
   // --- elections -----------------------------------------------------------
 
   /**
-   * A voter campaigns; so does a node a pending change is removing, since the
-   * configuration it leaves may still need it to elect someone (§4.2.2).
+   * A voter campaigns; so does a node the latest change removed or demoted
+   * while it may be uncommitted, since the configuration being left may still
+   * need it to elect anyone (§4.2.2). After a restart the commit index is
+   * unknown, so the previous configuration counts until a leader says more.
    */
   private mayCampaign(): boolean {
-    return isVoter(this.log.latestConfiguration(), this.id) || isVoter(this.log.configurationAt(this.commitIndex), this.id);
+    if (isVoter(this.log.latestConfiguration(), this.id)) return true;
+    const latestIndex = this.log.latestConfigurationIndex();
+    return latestIndex > this.commitIndex && isVoter(this.log.configurationAt(latestIndex - 1), this.id);
   }
 
   private campaign(now: number): void {
@@ -311,8 +319,7 @@ export class RaftNode<C> {
     const replication = new LeaderState(now, peersOf(this.log.latestConfiguration(), this.id), this.log.lastIndex() + 1);
     this.role = { kind: 'leader', replication };
     this.log.appendNew({ kind: 'noop', term: this.term });
-    this.broadcastAppend(replication, now);
-    this.advanceCommit(replication, now);
+    if (!this.advanceCommit(replication, now)) this.broadcastAppend(replication, now);
   }
 
   private becomeFollower(now: number, term: number, leaderId: NodeId | undefined): void {
@@ -386,8 +393,8 @@ export class RaftNode<C> {
       if (response.matchIndex <= progress.matchIndex) return;
       progress.matchIndex = response.matchIndex;
       progress.nextIndex = Math.max(progress.nextIndex, response.matchIndex + 1);
-      this.advanceCommit(replication, now);
-      if (this.role.kind === 'leader' && progress.nextIndex <= this.log.lastIndex()) this.sendAppend(response.from, replication, now);
+      const broadcast = this.advanceCommit(replication, now);
+      if (!broadcast && progress.nextIndex <= this.log.lastIndex()) this.sendAppend(response.from, replication, now);
     } else if (response.prevLogIndex === progress.nextIndex - 1) {
       // Answers to older probes are ignored, or a duplicated rejection would send nextIndex back twice.
       progress.nextIndex = Math.max(progress.matchIndex + 1, Math.min(response.retryIndex, response.prevLogIndex));
@@ -397,10 +404,10 @@ export class RaftNode<C> {
 
   /** Sends a just-appended entry to the peers that hold everything before it; the rest get it as they catch up. */
   private replicateNew(index: number, replication: LeaderState, now: number): void {
+    if (this.advanceCommit(replication, now)) return;
     for (const peer of replication.peers()) {
       if (replication.progressOf(peer)?.nextIndex === index) this.sendAppend(peer, replication, now);
     }
-    this.advanceCommit(replication, now);
   }
 
   private broadcastAppend(replication: LeaderState, now: number): void {
@@ -421,7 +428,7 @@ export class RaftNode<C> {
       term: this.term,
       prevLogIndex,
       prevLogTerm,
-      entries: this.log.slice(progress.nextIndex, MAX_ENTRIES_PER_APPEND),
+      entries: this.log.slice(progress.nextIndex, this.maxEntriesPerAppend),
       leaderCommit: this.commitIndex,
       sentAt: now,
     });
@@ -432,14 +439,16 @@ export class RaftNode<C> {
    * (§5.4.2, Figure 8): an older entry on a majority can still be overwritten,
    * and is committed indirectly by the entry of this term that follows it.
    */
-  private advanceCommit(replication: LeaderState, now: number): void {
+  private advanceCommit(replication: LeaderState, now: number): boolean {
     const voters = this.log.latestConfiguration().voters;
     const quorumIndex = replication.quorumMatchIndex(voters, this.id, this.log.lastIndex());
-    if (quorumIndex <= this.commitIndex || this.log.termAt(quorumIndex) !== this.term) return;
+    if (quorumIndex <= this.commitIndex || this.log.termAt(quorumIndex) !== this.term) return false;
     this.commitUpTo(quorumIndex);
+    // Tells followers at once rather than at the next heartbeat: they apply partition maps too.
     this.broadcastAppend(replication, now);
     // A leader that committed its own removal or demotion hands over (§4.2.2), once followers have heard of the commit.
     if (!isVoter(this.log.configurationAt(this.commitIndex), this.id)) this.stepDown(now);
+    return true;
   }
 
   private commitUpTo(index: number): void {

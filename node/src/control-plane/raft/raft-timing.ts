@@ -18,11 +18,14 @@ export const DEFAULT_RAFT_TIMING = {
   leaseMs: 900,
 } as const satisfies RaftTiming;
 
-/** Most entries in one AppendEntries: bounds a catching-up learner's messages. */
-export const MAX_ENTRIES_PER_APPEND = 64;
+export const DEFAULT_MAX_ENTRIES_PER_APPEND = 64;
 
 export class InvalidRaftTimingError extends Error {
   readonly code = 'INVALID_RAFT_TIMING';
+
+  override get name(): string {
+    return this.constructor.name;
+  }
 }
 
 export function checkRaftTiming(timing: RaftTiming): RaftTiming {
