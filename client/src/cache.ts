@@ -2,11 +2,22 @@ import type { Invoker } from './invoker.js';
 import { type Key, decodeKey, decodeValue, encodeKey, encodeValue } from './protocol/codec.js';
 import { BadRequestError } from './protocol/errors.js';
 import { Opcode } from './protocol/opcodes.js';
+import { ChangeTag, MAX_VERSION_BYTES } from './protocol/versions.js';
 
 /** Keys per request when getAll/putAll/removeAll split a large batch. */
 const CHUNK = 10_000;
 /** Entries asked for per page when scanning. */
 const SCAN_PAGE = 1_000;
+
+/**
+ * One versioned change for `Cache.applyChanges`. `version` is an opaque byte
+ * string ordered as unsigned bytes (`compareVersions`), 1 to
+ * `MAX_VERSION_BYTES` long: encode source positions so that their bytes sort
+ * in source order.
+ */
+export type CacheChange<K, V> =
+  | { readonly kind: 'put'; readonly key: K; readonly value: V; readonly version: Uint8Array }
+  | { readonly kind: 'remove'; readonly key: K; readonly version: Uint8Array };
 
 /**
  * A named cache on the grid. Absent keys read as `undefined`.
@@ -109,6 +120,34 @@ export class Cache<K extends Key = Key, V = unknown> {
     return this.valueOrUndefined(await this.invoker.invoke(Opcode.GetAndRemove, [this.name, encodeKey(key)]));
   }
 
+  /**
+   * Applies versioned puts and removes, the grid side of CDC. A change applies
+   * when the key has no stored version or `version` is not older than it
+   * (equal applies too, so an exact duplicate is harmless and snapshot rows
+   * sharing one position act as upserts); a stale change changes nothing. An
+   * applied remove keeps a tombstone (the key's version, invisible to reads)
+   * so a replayed older put cannot bring the row back. Replaying changes
+   * after a restart, in any order and with duplicates, therefore ends in the
+   * same state. A plain write to the key (put, remove, ...) forgets its
+   * version; `clear()` drops versions and tombstones.
+   *
+   * Resolves to one boolean per change, in input order: true = applied, false =
+   * stale. Every change is checked before anything is sent (`BAD_REQUEST`).
+   * Batches larger than 10,000 changes travel as several requests, each
+   * applied atomically on its own; if one fails, others may have applied,
+   * and sending the same batch again is safe.
+   * @example await c.applyChanges([{ kind: 'put', key: 'k', value: row, version: position }])
+   */
+  async applyChanges(changes: readonly CacheChange<K, V>[]): Promise<boolean[]> {
+    const wire = changes.map(encodeChange);
+    const requests: Promise<unknown>[] = [];
+    for (let start = 0; start < wire.length; start += CHUNK) {
+      const chunk = wire.slice(start, start + CHUNK);
+      requests.push(this.invoker.invoke(Opcode.ApplyChanges, [this.name, chunk], chunk.length));
+    }
+    return (await Promise.all(requests)).flatMap((applied) => applied as boolean[]);
+  }
+
   /** The number of entries. */
   async size(): Promise<number> {
     return (await this.invoker.invoke(Opcode.Size, [this.name])) as number;
@@ -136,5 +175,24 @@ export class Cache<K extends Key = Key, V = unknown> {
 
   private valueOrUndefined(bytes: unknown): V | undefined {
     return bytes == null ? undefined : (decodeValue(bytes as Uint8Array) as V);
+  }
+}
+
+function encodeChange<K, V>(change: CacheChange<K, V>, index: number): unknown[] {
+  const version = change.version;
+  if (!(version instanceof Uint8Array) || version.length === 0 || version.length > MAX_VERSION_BYTES) {
+    throw new BadRequestError(`change ${index}: version must be a Uint8Array of 1 to ${MAX_VERSION_BYTES} bytes`);
+  }
+  try {
+    switch (change.kind) {
+      case 'put':
+        return [ChangeTag.Put, encodeKey(change.key), encodeValue(change.value), version];
+      case 'remove':
+        return [ChangeTag.Remove, encodeKey(change.key), version];
+      default:
+        throw new BadRequestError(`kind must be 'put' or 'remove', got ${String((change as { kind: unknown }).kind)}`);
+    }
+  } catch (err) {
+    throw err instanceof BadRequestError ? new BadRequestError(`change ${index}: ${err.message}`, { cause: err }) : err;
   }
 }

@@ -1,5 +1,5 @@
 export { Shoal, type ConnectOptions, type CacheConfig, type CacheInfo } from './shoal.js';
-export { Cache } from './cache.js';
+export { Cache, type CacheChange } from './cache.js';
 export { AtomicLong } from './atomic-long.js';
 export { type Clock, type TimerHandle, systemClock } from './clock.js';
 export type { Transport, Channel, ChannelHandlers } from './transport/transport.js';
@@ -13,5 +13,7 @@ export {
   ConnectionClosedError,
   SqlError,
   ErrorCode,
+  compareVersions,
+  MAX_VERSION_BYTES,
   type Key,
 } from './protocol/index.js';

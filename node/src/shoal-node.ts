@@ -82,7 +82,13 @@ export class ShoalNode {
       startedAt: new Date(this.startedAt).toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       connections: this.sessions.size,
-      caches: this.caches.list().map((cache) => ({ ...cache.definition, entries: cache.size, bytes: cache.bytes })),
+      caches: this.caches.list().map((cache) => ({
+        ...cache.definition,
+        entries: cache.size,
+        bytes: cache.bytes,
+        tombstones: cache.tombstones,
+        staleChanges: cache.stats.stale,
+      })),
       memory: process.memoryUsage(),
     };
   }

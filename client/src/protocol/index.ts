@@ -7,3 +7,4 @@ export * from './msgpack-structure.js';
 export * from './opcodes.js';
 export * from './partitioning.js';
 export * from './version.js';
+export * from './versions.js';

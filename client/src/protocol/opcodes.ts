@@ -42,6 +42,22 @@ export const Opcode = {
   Clear: 23,
   /** `[cache, partitionCursor, maxEntries]` → `[nextCursor | null, [key, value, ...]]` */
   Scan: 24,
+  /**
+   * `[cache, [change, ...]]` → `[boolean, ...]`, one per change in order: true
+   * if it applied, false if it was stale. A change is `[ChangeTag.Put, key,
+   * value, version]` or `[ChangeTag.Remove, key, version]` (see `versions.ts`);
+   * a version is `bin`, 1 to `MAX_VERSION_BYTES` bytes, ordered by
+   * `compareVersions`. A change applies when the key has no stored version or
+   * its version is `>=` the stored one (so rows sharing one position apply as
+   * upserts and an exact duplicate is harmless), and stores its version; an
+   * applied remove leaves a tombstone (key → version, invisible to reads) so a
+   * replayed older put cannot bring the row back. Changes apply in order, each
+   * against the state the previous ones left. Every change is checked before
+   * any applies: one bad change is `BAD_REQUEST` and nothing is written. Any
+   * other write to a key (put, remove, ...) forgets its version; `Clear` drops
+   * versions and tombstones too.
+   */
+  ApplyChanges: 25,
   /** `[name]` → `number` */
   AtomicGet: 40,
   /** `[name, value]` → `null` */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { cdcCommand } from './cdc-command.js';
 import { nodeCommand } from './node-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -11,7 +12,8 @@ const program = new Command('shoal')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .addCommand(nodeCommand())
-  .addCommand(statusCommand());
+  .addCommand(statusCommand())
+  .addCommand(cdcCommand());
 for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
 try {

@@ -4,6 +4,7 @@ import * as atomic from './atomic-long-handlers.js';
 import * as reads from './cache-read-handlers.js';
 import * as writes from './cache-write-handlers.js';
 import type { HandlerTable } from './handler.js';
+import * as versioned from './versioned-write-handlers.js';
 
 /** Every operation a node serves to clients. */
 export const handlers: HandlerTable = {
@@ -26,6 +27,7 @@ export const handlers: HandlerTable = {
   [Opcode.GetAndPut]: writes.getAndPut,
   [Opcode.GetAndRemove]: writes.getAndRemove,
   [Opcode.Clear]: writes.clear,
+  [Opcode.ApplyChanges]: versioned.applyChanges,
   [Opcode.AtomicGet]: atomic.atomicGet,
   [Opcode.AtomicSet]: atomic.atomicSet,
   [Opcode.AtomicAddAndGet]: atomic.atomicAddAndGet,

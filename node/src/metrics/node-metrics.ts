@@ -58,16 +58,17 @@ export class NodeMetrics {
   }
 
   private registerCacheMetrics(caches: CacheRegistry): void {
-    const counters: [keyof CacheStats, string][] = [
-      ['gets', 'Keys read'],
-      ['hits', 'Keys read that were present'],
-      ['misses', 'Keys read that were absent'],
-      ['puts', 'Entries written'],
-      ['removals', 'Entries removed'],
+    const counters: [keyof CacheStats, string, string][] = [
+      ['gets', 'shoal_cache_gets_total', 'Keys read'],
+      ['hits', 'shoal_cache_hits_total', 'Keys read that were present'],
+      ['misses', 'shoal_cache_misses_total', 'Keys read that were absent'],
+      ['puts', 'shoal_cache_puts_total', 'Entries written'],
+      ['removals', 'shoal_cache_removals_total', 'Entries removed'],
+      ['stale', 'shoal_cache_stale_changes_total', 'Versioned changes skipped as older than the stored version'],
     ];
-    for (const [field, help] of counters) {
+    for (const [field, name, help] of counters) {
       new Counter({
-        name: `shoal_cache_${field}_total`,
+        name,
         help,
         labelNames: ['cache'],
         registers: [this.registry],
@@ -85,6 +86,16 @@ export class NodeMetrics {
       collect() {
         this.reset();
         for (const cache of caches.all()) this.labels(cache.name).set(cache.size);
+      },
+    });
+    new Gauge({
+      name: 'shoal_cache_tombstones',
+      help: 'Keys removed by versioned changes, kept with their version so older changes stay stale',
+      labelNames: ['cache'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const cache of caches.all()) this.labels(cache.name).set(cache.tombstones);
       },
     });
     new Gauge({

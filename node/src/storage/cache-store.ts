@@ -9,12 +9,14 @@ export interface CacheStats {
   misses: number;
   puts: number;
   removals: number;
+  /** Versioned changes (ApplyChanges) skipped as older than the key's stored version. */
+  stale: number;
 }
 
 /** One cache on this node: its partitions and its counters. */
 export class CacheStore {
   readonly partitions: readonly PartitionStore[];
-  readonly stats: CacheStats = { gets: 0, hits: 0, misses: 0, puts: 0, removals: 0 };
+  readonly stats: CacheStats = { gets: 0, hits: 0, misses: 0, puts: 0, removals: 0, stale: 0 };
 
   constructor(readonly definition: CacheDefinition) {
     this.partitions = Array.from({ length: definition.partitions }, () => new PartitionStore());
@@ -41,6 +43,14 @@ export class CacheStore {
     return total;
   }
 
+  /** Removed keys kept with their version by versioned removes. */
+  get tombstones(): number {
+    let total = 0;
+    for (const partition of this.partitions) total += partition.tombstones;
+    return total;
+  }
+
+  /** Removes every entry, version and tombstone; returns how many entries there were. */
   clear(): number {
     let removed = 0;
     for (const partition of this.partitions) {

@@ -1,23 +1,85 @@
-/** The entries of one partition of one cache, keyed by the key's canonical bytes (latin1). */
+import { VersionedEntries } from './versioned-entries.js';
+
+/**
+ * The entries of one partition of one cache, keyed by the key's canonical bytes (latin1).
+ *
+ * Keys written through ApplyChanges also have a version, kept apart in a
+ * `VersionedEntries` made on the first versioned write, so a plain entry costs
+ * exactly its `Map` slot. A plain write (`set`, `delete`) forgets the key's
+ * version: versions describe only what versioned changes wrote.
+ */
 export class PartitionStore {
   readonly entries = new Map<string, string>();
-  /** Bytes of keys and values held. */
+  /** Bytes of keys and values held (versions and tombstones not included). */
   bytes = 0;
+  private versioned: VersionedEntries | undefined;
 
   get(key: string): string | undefined {
     return this.entries.get(key);
   }
 
-  /** Stores `value`; returns the previous value. */
+  /** Stores `value`; returns the previous value. Forgets the key's version, tombstone included. */
   set(key: string, value: string): string | undefined {
+    const previous = this.write(key, value);
+    if (this.versioned !== undefined) this.forget(this.versioned, key, previous !== undefined);
+    return previous;
+  }
+
+  /** Removes `key`; returns the value it had. Forgets the version of an entry it removes (a tombstone stays). */
+  delete(key: string): string | undefined {
+    const previous = this.erase(key);
+    if (previous !== undefined && this.versioned !== undefined) this.forget(this.versioned, key, true);
+    return previous;
+  }
+
+  /** Drops every entry, version and tombstone. */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+    this.versioned = undefined;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The stored version of `key`, a live entry's or a tombstone's; undefined for a plain or absent key. */
+  versionOf(key: string): string | undefined {
+    return this.versioned?.versionOf(key);
+  }
+
+  /** Stores `value` with `version` (replacing any tombstone); returns the previous value. The caller decided it is not stale. */
+  putVersioned(key: string, value: string, version: string): string | undefined {
+    const previous = this.write(key, value);
+    (this.versioned ??= new VersionedEntries()).record(key, version, previous !== undefined, true);
+    return previous;
+  }
+
+  /** Removes `key`, leaving a tombstone with `version`; returns the value it had. The caller decided it is not stale. */
+  removeVersioned(key: string, version: string): string | undefined {
+    const previous = this.erase(key);
+    (this.versioned ??= new VersionedEntries()).record(key, version, previous !== undefined, false);
+    return previous;
+  }
+
+  /** Removed keys kept with their version. */
+  get tombstones(): number {
+    return this.versioned?.tombstones ?? 0;
+  }
+
+  /** Keys with a version: versioned entries plus tombstones. */
+  get versionedKeys(): number {
+    return this.versioned?.size ?? 0;
+  }
+
+  private write(key: string, value: string): string | undefined {
     const previous = this.entries.get(key);
     this.entries.set(key, value);
     this.bytes += previous === undefined ? key.length + value.length : value.length - previous.length;
     return previous;
   }
 
-  /** Removes `key`; returns the value it had. */
-  delete(key: string): string | undefined {
+  private erase(key: string): string | undefined {
     const previous = this.entries.get(key);
     if (previous !== undefined) {
       this.entries.delete(key);
@@ -26,12 +88,9 @@ export class PartitionStore {
     return previous;
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
-  }
-
-  get size(): number {
-    return this.entries.size;
+  private forget(versioned: VersionedEntries, key: string, hadEntry: boolean): void {
+    versioned.forget(key, hadEntry);
+    // The last versioned key is gone: give the map back.
+    if (versioned.size === 0) this.versioned = undefined;
   }
 }

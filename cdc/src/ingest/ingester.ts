@@ -1,0 +1,132 @@
+import { ShoalError } from '@shoal/client';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { Logger } from 'pino';
+import { applyPlan, type ApplyOutcome } from '../apply/apply-batch.js';
+import { planBatch, type MappedRecord } from '../apply/batch-plan.js';
+import type { ChangeTarget } from '../apply/grid-writer.js';
+import { tryDecodeRecord, type DecodeOptions } from '../decode/index.js';
+import { CdcEventError, type SetAsideReason } from '../errors.js';
+import type { EventMapper } from '../mapping/event-mapper.js';
+import type { CdcMetrics } from './cdc-metrics.js';
+import { deadLetterEntry, type DeadLetterSink } from './dead-letter.js';
+import type { SourceBatch, SourceRecord } from './source.js';
+
+export interface IngesterOptions {
+  readonly target: ChangeTarget;
+  readonly mapper: EventMapper;
+  readonly deadLetters: DeadLetterSink;
+  readonly metrics: CdcMetrics;
+  readonly log: Logger;
+  /** Names the source in dead-letter entries. */
+  readonly sourceName: string;
+  readonly decode?: DecodeOptions;
+  /** Backoff bounds while the grid is unavailable (default 100 ms → 5 s). */
+  readonly retryDelayMs?: { readonly initial: number; readonly max: number };
+}
+
+/** What the ingester has done since it started. */
+export interface IngestTotals {
+  records: number;
+  applied: number;
+  stale: number;
+  truncates: number;
+  skipped: number;
+  deadLettered: number;
+  batches: number;
+  /** source.ts_ms of the newest change applied. */
+  newestSourceTsMs: number | null;
+}
+
+/**
+ * The consume → decode → apply → commit loop, shared by every source: each
+ * batch is decoded record by record (failures go to the dead-letter sink),
+ * mapped to versioned changes, applied (retrying while the grid is
+ * unavailable, until the signal aborts), then dead letters are flushed and
+ * the batch is committed.
+ */
+export class Ingester {
+  readonly totals: IngestTotals = { records: 0, applied: 0, stale: 0, truncates: 0, skipped: 0, deadLettered: 0, batches: 0, newestSourceTsMs: null };
+  private readonly retryPolicy: RetryPolicy;
+
+  constructor(private readonly options: IngesterOptions) {
+    const delays = options.retryDelayMs ?? { initial: 100, max: 5_000 };
+    this.retryPolicy = retry(
+      handleWhen((err) => err instanceof ShoalError && err.retryable),
+      { maxAttempts: Number.MAX_SAFE_INTEGER, backoff: new ExponentialBackoff({ initialDelay: delays.initial, maxDelay: delays.max }) },
+    );
+    this.retryPolicy.onRetry((event) => {
+      options.metrics.retries.inc();
+      const reason = 'error' in event ? event.error.message : 'unexpected result';
+      options.log.warn({ reason, delayMs: Math.round(event.delay) }, 'grid unavailable, retrying the batch');
+    });
+  }
+
+  /** Applies and commits one batch; rejects without committing when the grid fails for good or the signal aborts. */
+  readonly handle = async (batch: SourceBatch, signal: AbortSignal): Promise<void> => {
+    const started = performance.now();
+    const { metrics } = this.options;
+    const items = await this.prepare(batch.records);
+    const plan = planBatch(items);
+    const outcome = await this.retryPolicy.execute(() => applyPlan(plan, this.options.target), signal);
+    for (const { record, error } of outcome.refused) await this.setAside(batch.records[record]!, error.toDeadLetter());
+    await this.retryPolicy.execute(() => this.options.deadLetters.flush(), signal);
+    await batch.commit();
+    this.count(batch, items, outcome);
+    metrics.batchSeconds.observe((performance.now() - started) / 1_000);
+    metrics.lastCommit.set(Date.now() / 1_000);
+  };
+
+  /** Decodes and maps each record; the ones that fail are set aside. */
+  private async prepare(records: readonly SourceRecord[]): Promise<MappedRecord[]> {
+    const items: MappedRecord[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const decoded = tryDecodeRecord(record, this.options.decode);
+      if (!decoded.ok) {
+        await this.setAside(record, decoded.error.toDeadLetter());
+        continue;
+      }
+      try {
+        items.push({ mapped: this.options.mapper.map(decoded.event), record: i });
+      } catch (err) {
+        if (!(err instanceof CdcEventError)) throw err;
+        await this.setAside(record, err.toDeadLetter());
+      }
+    }
+    return items;
+  }
+
+  private async setAside(record: SourceRecord, reason: SetAsideReason): Promise<void> {
+    const entry = deadLetterEntry(this.options.sourceName, record, reason);
+    await this.options.deadLetters.write(entry);
+    this.totals.deadLettered++;
+    this.options.metrics.deadLettered.labels(reason.code).inc();
+    this.options.log.warn({ code: reason.code, reason: reason.reason, path: reason.path, topic: record.topic, offset: record.offset }, 'event set aside in the dead-letter sink');
+  }
+
+  private count(batch: SourceBatch, items: readonly MappedRecord[], outcome: ApplyOutcome): void {
+    const { metrics } = this.options;
+    const t = this.totals;
+    t.records += batch.records.length;
+    t.applied += outcome.applied;
+    t.stale += outcome.stale;
+    t.truncates += outcome.truncates;
+    t.batches++;
+    metrics.records.inc(batch.records.length);
+    metrics.batches.inc();
+    for (const [cache, c] of outcome.perCache) {
+      if (c.applied > 0) metrics.applied.labels(cache).inc(c.applied);
+      if (c.stale > 0) metrics.stale.labels(cache).inc(c.stale);
+      if (c.truncates > 0) metrics.truncates.labels(cache).inc(c.truncates);
+    }
+    for (const { mapped } of items) {
+      if (mapped.kind === 'skip') {
+        t.skipped++;
+        metrics.skipped.labels(mapped.eventKind).inc();
+      } else if (mapped.sourceTsMs !== null) {
+        t.newestSourceTsMs = Math.max(t.newestSourceTsMs ?? mapped.sourceTsMs, mapped.sourceTsMs);
+      }
+    }
+    if (t.newestSourceTsMs !== null) metrics.lagSeconds.set(Math.max(0, Date.now() - t.newestSourceTsMs) / 1_000);
+  }
+}

@@ -1,0 +1,63 @@
+import type { BatchHandler, Source, SourceBatch } from './source.js';
+
+/** What `fetch` answers: a batch, nothing yet (poll again), or the end of the input. */
+export type Fetched = SourceBatch | 'idle' | 'end';
+
+/**
+ * A source that pulls: after `open`, it fetches a batch, hands it to the
+ * handler, and only then fetches the next, until the input ends or `stop`.
+ * Subclasses say how to open, fetch and close.
+ */
+export abstract class PullingSource implements Source {
+  abstract readonly description: string;
+  readonly done: Promise<void>;
+  private readonly stopping = new AbortController();
+  private settle!: { resolve: () => void; reject: (err: unknown) => void };
+
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // `done` may be awaited only through `stop`; never leave its rejection unhandled.
+    this.done.catch(() => undefined);
+  }
+
+  protected abstract open(): Promise<void>;
+  protected abstract fetch(signal: AbortSignal): Promise<Fetched>;
+  protected abstract close(): Promise<void>;
+
+  async start(handler: BatchHandler): Promise<void> {
+    await this.open();
+    void this.loop(handler);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort(new Error('the source is stopping'));
+    await this.done.catch(() => undefined);
+  }
+
+  protected get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private async loop(handler: BatchHandler): Promise<void> {
+    const signal = this.stopping.signal;
+    let failure: unknown = null;
+    try {
+      while (!signal.aborted) {
+        const fetched = await this.fetch(signal);
+        if (fetched === 'end') break;
+        if (fetched === 'idle') continue;
+        if (fetched.records.length === 0) await fetched.commit();
+        else await handler(fetched, signal);
+      }
+    } catch (err) {
+      if (!signal.aborted) failure = err;
+    }
+    try {
+      await this.close();
+    } catch (err) {
+      failure ??= err;
+    }
+    if (failure === null) this.settle.resolve();
+    else this.settle.reject(failure);
+  }
+}

@@ -1,0 +1,111 @@
+import type { Key } from '@shoal/client';
+import type { DecodedEvent, DeleteEvent, EventKind, Row, RowKey, SourceBlock, TruncateEvent, UpsertEvent } from '../decode/index.js';
+import { positionVersion, type VersionOptions } from '../apply/position-version.js';
+import { CdcEventError, CdcEventErrorCode } from '../errors.js';
+import { gridKeyOf, pickKeyColumns } from './grid-key.js';
+import type { MappingRules } from './mapping-rules.js';
+import { defaultTableName, firstMatch, tableNames } from './table-names.js';
+
+/** What one decoded event asks of the grid. */
+export type MappedEvent = PutChange | RemoveChange | TruncateChange | SkippedEvent;
+
+interface ChangeCommon {
+  readonly cache: string;
+  /** `source.ts_ms` (else the envelope's `ts_ms`): when the database made the change, for lag. */
+  readonly sourceTsMs: number | null;
+}
+
+/** `c`, `r`, `u`: store the after row under its key, if its version is not older than the stored one. */
+export interface PutChange extends ChangeCommon {
+  readonly kind: 'put';
+  readonly key: Key;
+  readonly value: Row;
+  readonly version: Uint8Array;
+}
+
+/** `d`: remove the key, if its version is not older than the stored one (the grid keeps a tombstone at that version). */
+export interface RemoveChange extends ChangeCommon {
+  readonly kind: 'remove';
+  readonly key: Key;
+  readonly version: Uint8Array;
+}
+
+/** `t`: empty the cache, after every earlier change of the batch. */
+export interface TruncateChange extends ChangeCommon {
+  readonly kind: 'truncate';
+}
+
+/** Tombstones, transaction metadata, heartbeats, schema changes and messages: nothing to write. */
+export interface SkippedEvent {
+  readonly kind: 'skip';
+  readonly eventKind: EventKind;
+}
+
+export interface EventMapperOptions extends VersionOptions {
+  readonly rules: MappingRules;
+}
+
+/**
+ * Turns decoded events into grid changes: the cache from the rules (default:
+ * the table name), the key from the rules' key columns or else the record
+ * key, the version from the source position. Throws `CdcEventError` for an
+ * event that cannot be applied (no cache, no usable key).
+ */
+export class EventMapper {
+  constructor(private readonly options: EventMapperOptions) {}
+
+  map(event: DecodedEvent): MappedEvent {
+    switch (event.kind) {
+      case 'upsert':
+        return this.put(event);
+      case 'delete':
+        return this.remove(event);
+      case 'truncate':
+        return this.truncate(event);
+      default:
+        return { kind: 'skip', eventKind: event.kind };
+    }
+  }
+
+  private put(event: UpsertEvent): PutChange {
+    const { cache, names } = this.route(event);
+    const key = this.keyOf(event, names, event.row);
+    return { kind: 'put', cache, key, value: event.row, version: positionVersion(event.position, this.options), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+  }
+
+  private remove(event: DeleteEvent): RemoveChange {
+    const { cache, names } = this.route(event);
+    const key = this.keyOf(event, names, event.before);
+    return { kind: 'remove', cache, key, version: positionVersion(event.position, this.options), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+  }
+
+  private truncate(event: TruncateEvent): TruncateChange {
+    return { kind: 'truncate', cache: this.route(event).cache, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+  }
+
+  private route(event: UpsertEvent | DeleteEvent | TruncateEvent): { cache: string; names: readonly string[] } {
+    const names = tableNames(event.table, event.topic);
+    const cache = firstMatch(this.options.rules.caches, names) ?? defaultTableName(event.table, event.topic);
+    if (cache === null) throw new CdcEventError(CdcEventErrorCode.NoCache, 'the event names no table and came with no topic, so no cache can be chosen');
+    return { cache, names };
+  }
+
+  /** Named key columns win over the record key, so that every transport of one table makes the same keys. */
+  private keyOf(event: UpsertEvent | DeleteEvent, names: readonly string[], row: Row | null): Key {
+    const columns = firstMatch(this.options.rules.keyColumns, names);
+    if (columns !== undefined) {
+      if (row === null) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `a delete of ${names.at(-1) ?? 'a table'} without its before state, so the key columns ${columns.join(',')} are unknown`);
+      return gridKeyOf(pickKeyColumns(row, columns, 'the row'), 'the key');
+    }
+    if (event.key === null) {
+      const table = names.at(-1) ?? 'the table';
+      throw new CdcEventError(CdcEventErrorCode.NoKey, `the record has no key; name the key columns with --key ${table}=col[,col]`);
+    }
+    return gridKeyOf(event.key as RowKey, 'the record key');
+  }
+}
+
+function sourceTsMs(source: SourceBlock, envelopeTsMs: number | null): number | null {
+  const ts = source['ts_ms'];
+  return typeof ts === 'number' && Number.isFinite(ts) ? ts : envelopeTsMs;
+}

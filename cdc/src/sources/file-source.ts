@@ -1,0 +1,104 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { Fetched } from '../ingest/pulling-source.js';
+import { PullingSource } from '../ingest/pulling-source.js';
+import type { SourceRecord } from '../ingest/source.js';
+import { readCheckpoint, startOfInput, writeCheckpoint, type Checkpoint } from './checkpoint-file.js';
+import { LineReader } from './line-reader.js';
+import { recordFromLine } from './record-text.js';
+
+export interface FileSourceOptions {
+  /** The NDJSON file, or null for standard input. */
+  readonly path: string | null;
+  /** Where to keep how far the input was applied; null keeps none (every run starts over). */
+  readonly checkpointPath: string | null;
+  readonly batchSize: number;
+  /** For tests: a stream to read instead of stdin. */
+  readonly stdin?: Readable;
+}
+
+/**
+ * NDJSON from a file or standard input: a Debezium value per line, or a
+ * record `{"topic","key","value"}` per line (see `recordFromLine`). After
+ * each applied batch it writes the checkpoint, so a restart resumes after
+ * the last applied line: a file by byte offset, stdin by skipping the lines
+ * already applied. It ends at the end of the input.
+ */
+export class FileSource extends PullingSource {
+  readonly description: string;
+  private reader: LineReader | undefined;
+  private file: Readable | undefined;
+  private position: Checkpoint = startOfInput;
+
+  constructor(private readonly options: FileSourceOptions) {
+    super();
+    const input = options.path === null ? 'stdin' : `file ${options.path}`;
+    this.description = options.checkpointPath === null ? input : `${input} (checkpoint ${options.checkpointPath})`;
+  }
+
+  /** Where the last committed batch ended. */
+  get checkpoint(): Checkpoint {
+    return this.position;
+  }
+
+  protected async open(): Promise<void> {
+    const { path, checkpointPath } = this.options;
+    this.position = checkpointPath === null ? startOfInput : await readCheckpoint(checkpointPath);
+    if (path !== null) {
+      this.file = createReadStream(path, { start: this.position.offset });
+      this.reader = new LineReader(this.file, this.position.offset, this.position.line);
+      return;
+    }
+    this.reader = new LineReader(this.options.stdin ?? process.stdin, 0, 0);
+    for (let skipped = 0; skipped < this.position.line; skipped++) {
+      if ((await this.reader.next()) === null) break;
+    }
+  }
+
+  protected async fetch(signal: AbortSignal): Promise<Fetched> {
+    const reader = this.reader!;
+    const records: SourceRecord[] = [];
+    let last: Checkpoint | null = null;
+    // A batch takes the lines at hand: on a pipe it must not wait for more while it has some.
+    while (records.length < this.options.batchSize && (last === null || reader.hasLineBuffered)) {
+      const line = await untilAborted(reader.next(), signal);
+      if (line === null || line === 'aborted') break;
+      last = { offset: line.end, line: line.number };
+      if (line.text.trim() === '') continue;
+      const { topic, key, value } = recordFromLine(line.text);
+      records.push({ topic, key, value, offset: `line ${line.number}` });
+    }
+    if (last === null) return 'end'; // the end of the input, or stopped while waiting for a line
+    const reached = last;
+    return { records, commit: () => this.commit(reached) };
+  }
+
+  private async commit(reached: Checkpoint): Promise<void> {
+    if (this.options.checkpointPath !== null) await writeCheckpoint(this.options.checkpointPath, reached);
+    this.position = reached;
+  }
+
+  protected async close(): Promise<void> {
+    // Standard input is not ours to close.
+    this.file?.destroy();
+  }
+}
+
+/** The promise's value, or 'aborted' as soon as the signal aborts (a pipe may never send another line). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}

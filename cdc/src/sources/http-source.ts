@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { BatchHandler, Source, SourceRecord } from '../ingest/source.js';
+import { valuesFromBody } from './record-text.js';
+
+export interface HttpSourceOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The path Debezium posts to (`debezium.sink.http.url`); other paths answer 404. Default `/`. */
+  readonly path: string;
+  /** How long a request may wait for an unavailable grid before it is answered 503 (default 10 s). */
+  readonly applyTimeoutMs: number;
+  /** Largest body accepted, in bytes (default 64 MiB). */
+  readonly maxBodyBytes: number;
+  readonly log: Logger;
+}
+
+/** Thrown inside a request for a body too large: answered 413. */
+class BodyTooLarge extends Error {}
+
+/**
+ * An endpoint for Debezium Server's HTTP sink: it POSTs one event value per
+ * request, or (`debezium.sink.http.batch.enabled=true`) a JSON array of
+ * them. The answer is 200 only after the events were applied and committed;
+ * an event that cannot be decoded goes to the dead-letter sink and the
+ * request still succeeds. While the grid is unavailable the request waits
+ * up to `applyTimeoutMs`, then gets 503 and Debezium sends it again.
+ * Requests are applied one at a time, in arrival order. The transport
+ * carries no record key: name key columns with `--key`. A `topic` query
+ * parameter, when the URL has one, is the records' topic.
+ */
+export class HttpSource implements Source {
+  readonly description: string;
+  readonly done: Promise<void>;
+  private server: Server | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly stopping = new AbortController();
+  private resolveDone!: () => void;
+
+  constructor(private readonly options: HttpSourceOptions) {
+    this.description = `http ${options.host}:${options.port}${options.path}`;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** `host:port` the server listens on (the real port when 0 was asked). */
+  get address(): string {
+    const { address, port } = this.server!.address() as AddressInfo;
+    return `${address}:${port}`;
+  }
+
+  async start(handler: BatchHandler): Promise<void> {
+    const server = createServer((request, response) => void this.serve(request, response, handler));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort(new Error('the source is stopping'));
+    const server = this.server;
+    if (server !== undefined) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await this.queue.catch(() => undefined);
+      server.closeAllConnections();
+      await closed;
+    }
+    this.resolveDone();
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse, handler: BatchHandler): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://cdc');
+    if (request.method === 'GET' && url.pathname === '/healthz') return reply(response, 200, { ok: true });
+    if (url.pathname !== this.options.path) return reply(response, 404, { error: `not found: POST events to ${this.options.path}` });
+    if (request.method !== 'POST') return reply(response, 405, { error: 'POST events here' });
+    if (this.stopping.signal.aborted) return reply(response, 503, { error: 'the ingester is stopping' });
+    let body: string;
+    try {
+      body = await readBody(request, this.options.maxBodyBytes);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return reply(response, 413, { error: `the body is larger than ${this.options.maxBodyBytes} bytes` });
+      return reply(response, 400, { error: `cannot read the body: ${(err as Error).message}` });
+    }
+    const records = this.recordsOf(body, url.searchParams.get('topic'));
+    const { applied, answered } = this.enqueue(records, handler);
+    this.queue = applied.catch(() => undefined);
+    try {
+      await answered;
+      reply(response, 200, { records: records.length });
+    } catch (err) {
+      this.options.log.warn({ err }, 'a POSTed batch was not applied; answering 503 so that Debezium sends it again');
+      reply(response, 503, { error: `not applied: ${(err as Error).message}` });
+    }
+  }
+
+  /**
+   * Runs after every earlier request's batch, so that batches apply in
+   * arrival order. The answer does not wait past the deadline: a batch still
+   * trying then is answered 503 and may yet apply, which its retry finds as
+   * no-ops.
+   */
+  private enqueue(records: SourceRecord[], handler: BatchHandler): { applied: Promise<void>; answered: Promise<void> } {
+    const applied = this.queue.then(async () => {
+      let committed = false;
+      const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.options.applyTimeoutMs)]);
+      await handler({ records, commit: async () => void (committed = true) }, signal);
+      if (!committed) throw new Error('the batch was not committed');
+    });
+    const deadline = new Promise<never>((_, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the grid did not take the batch within ${this.options.applyTimeoutMs} ms`)), this.options.applyTimeoutMs);
+      applied.finally(() => clearTimeout(timer)).catch(() => undefined);
+    });
+    return { applied, answered: Promise.race([applied, deadline]) };
+  }
+
+  private recordsOf(body: string, topic: string | null): SourceRecord[] {
+    const digest = createHash('sha256').update(body).digest('hex').slice(0, 16);
+    return valuesFromBody(body).map((value, i) => ({ key: null, value, topic, offset: `body ${digest} item ${i}` }));
+  }
+}
+
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function reply(response: ServerResponse, status: number, body: object): void {
+  const text = `${JSON.stringify(body)}\n`;
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}

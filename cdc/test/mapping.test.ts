@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CdcConfigError,
+  decodeRecord,
+  EventMapper,
+  gridKeyOf,
+  noRules,
+  parseCacheRules,
+  parseKeyColumnRules,
+  positionVersion,
+  tableNames,
+  type MappedEvent,
+  type MappingRules,
+} from '../src/index.js';
+import { fixtureText } from './support/fixtures.js';
+import { thrown } from './support/events.js';
+
+const mapper = (rules: Partial<MappingRules> = {}) => new EventMapper({ rules: { ...noRules, ...rules } });
+const map = (record: { key?: string | null; value: string | null; topic?: string | null }, rules: Partial<MappingRules> = {}): MappedEvent =>
+  mapper(rules).map(decodeRecord({ key: record.key ?? null, value: record.value, topic: record.topic ?? null }));
+
+const pgSource = (table: string, lsn: number) =>
+  `{"connector":"postgresql","name":"pg","ts_ms":1700000000000,"snapshot":"false","db":"shop","schema":"public","table":"${table}","lsn":${lsn}}`;
+const upsert = (table: string, row: object, lsn = 100, op = 'c') => `{"before":null,"after":${JSON.stringify(row)},"source":${pgSource(table, lsn)},"op":"${op}","ts_ms":1700000000005}`;
+const del = (table: string, before: object | null, lsn = 100) => `{"before":${JSON.stringify(before)},"after":null,"source":${pgSource(table, lsn)},"op":"d","ts_ms":1700000000005}`;
+
+describe('table names a rule can use', () => {
+  it('most specific first: topic, db.schema.table, db.table, schema.table, table', () => {
+    expect(tableNames({ db: 'shop', schema: 'public', table: 'customers' }, 'pg.public.customers')).toEqual([
+      'pg.public.customers',
+      'shop.public.customers',
+      'shop.customers',
+      'public.customers',
+      'customers',
+    ]);
+    expect(tableNames({ db: 'inventory', schema: null, table: 'customers' }, null)).toEqual(['inventory.customers', 'customers']);
+  });
+
+  it('without a table, the topic and its last part', () => {
+    expect(tableNames(null, 'dbserver1.inventory.customers')).toEqual(['dbserver1.inventory.customers', 'customers']);
+  });
+});
+
+describe('mapping rules', () => {
+  it('parses --map and --key', () => {
+    expect(parseCacheRules(['pg.public.customers=people', 'orders=o'])).toEqual(
+      new Map([
+        ['pg.public.customers', 'people'],
+        ['orders', 'o'],
+      ]),
+    );
+    expect(parseKeyColumnRules(['order_lines=order_id, line'])).toEqual(new Map([['order_lines', ['order_id', 'line']]]));
+  });
+
+  it('refuses malformed and repeated rules with CdcConfigError', () => {
+    for (const bad of [['nocache'], ['=x'], ['t='], ['a=b', 'a=c']]) expect(() => parseCacheRules(bad)).toThrow(CdcConfigError);
+    for (const bad of [['t=a,,b'], ['t=a,a'], ['t'], ['t=a', 't=b']]) expect(() => parseKeyColumnRules(bad)).toThrow(CdcConfigError);
+  });
+});
+
+describe('event mapper', () => {
+  it('c, r, u put the after row under the record key, in the cache named like the table, with the position as version', () => {
+    const mapped = map({ key: '{"id":7}', value: upsert('customers', { id: 7, name: 'Ada' }, 123), topic: 'pg.public.customers' });
+    expect(mapped).toMatchObject({ kind: 'put', cache: 'customers', key: 7, value: { id: 7, name: 'Ada' }, sourceTsMs: 1700000000000 });
+    const expectedVersion = positionVersion({ kind: 'postgres', server: 'pg', snapshot: false, lsn: 123n, commitLsn: null });
+    expect((mapped as { version: Uint8Array }).version).toEqual(expectedVersion);
+    for (const op of ['r', 'u']) expect(map({ key: '{"id":7}', value: upsert('customers', { id: 7 }, 1, op) }).kind).toBe('put');
+  });
+
+  it('d removes the key; tombstones, transaction metadata and messages are skipped', () => {
+    expect(map({ key: '{"id":7}', value: del('customers', { id: 7 }) })).toMatchObject({ kind: 'remove', cache: 'customers', key: 7 });
+    expect(map({ key: '{"id":7}', value: null })).toEqual({ kind: 'skip', eventKind: 'tombstone' });
+    expect(map({ value: fixtureText('postgres-transaction-metadata-begin.json') })).toEqual({ kind: 'skip', eventKind: 'transaction' });
+    expect(map({ value: fixtureText('postgres-message-noschema.json') })).toEqual({ kind: 'skip', eventKind: 'message' });
+  });
+
+  it('t truncates the mapped cache', () => {
+    const truncate = `{"source":${pgSource('customers', 200)},"op":"t","ts_ms":1700000000005}`;
+    expect(map({ value: truncate }, { caches: new Map([['customers', 'people']]) })).toEqual({ kind: 'truncate', cache: 'people', sourceTsMs: 1700000000000 });
+  });
+
+  it('--map by topic wins over table names; unmapped tables go to their own name', () => {
+    const caches = new Map([
+      ['pg.public.customers', 'by-topic'],
+      ['customers', 'by-table'],
+      ['shop.public.orders', 'qualified'],
+    ]);
+    expect(map({ key: '{"id":1}', value: upsert('customers', { id: 1 }), topic: 'pg.public.customers' }, { caches })).toMatchObject({ cache: 'by-topic' });
+    expect(map({ key: '{"id":1}', value: upsert('customers', { id: 1 }), topic: null }, { caches })).toMatchObject({ cache: 'by-table' });
+    expect(map({ key: '{"id":1}', value: upsert('orders', { id: 1 }) }, { caches })).toMatchObject({ cache: 'qualified' });
+    expect(map({ key: '{"id":1}', value: upsert('items', { id: 1 }) }, { caches })).toMatchObject({ cache: 'items' });
+  });
+
+  it('composite keys become an object of the key columns; --key columns work without a record key and win over it', () => {
+    expect(map({ key: '{"order_id":3,"line":2}', value: upsert('order_lines', { order_id: 3, line: 2, qty: 1 }) })).toMatchObject({ key: { order_id: 3, line: 2 } });
+    const keyColumns = new Map([['order_lines', ['line', 'order_id']]]);
+    expect(map({ value: upsert('order_lines', { order_id: 3, line: 2, qty: 1 }) }, { keyColumns })).toMatchObject({ key: { line: 2, order_id: 3 } });
+    expect(map({ value: del('order_lines', { order_id: 3, line: 2 }) }, { keyColumns })).toMatchObject({ kind: 'remove', key: { line: 2, order_id: 3 } });
+    expect(map({ key: '{"sku":"x"}', value: upsert('customers', { id: 5, sku: 'x' }) }, { keyColumns: new Map([['customers', ['id']]]) })).toMatchObject({ key: 5 });
+  });
+
+  it('an unwrapped row without __table maps by its topic', () => {
+    const mapped = map({ key: '{"id":1}', value: '{"id":1,"name":"x","__op":"c","__lsn":5}', topic: 'pg.public.customers' });
+    expect(mapped).toMatchObject({ kind: 'put', cache: 'customers', key: 1 });
+  });
+
+  it('no key, a missing or null key column, no table and no topic: CdcEventError with a stable code', () => {
+    const code = (fn: () => unknown) => (thrown(fn) as { code: string }).code;
+    expect(code(() => map({ value: upsert('customers', { id: 1 }) }))).toBe('NO_KEY');
+    expect((thrown(() => map({ value: upsert('customers', { id: 1 }) })) as Error).message).toContain('--key customers=');
+    expect(code(() => map({ value: upsert('customers', { name: 'x' }) }, { keyColumns: new Map([['customers', ['id']]]) }))).toBe('UNUSABLE_KEY');
+    expect(code(() => map({ key: '{"id":null}', value: upsert('customers', { id: null }) }))).toBe('UNUSABLE_KEY');
+    expect(code(() => map({ value: del('customers', null) }, { keyColumns: new Map([['customers', ['id']]]) }))).toBe('UNUSABLE_KEY');
+    expect(code(() => map({ key: '{"id":1}', value: '{"id":1}' }))).toBe('NO_CACHE');
+  });
+});
+
+describe('grid keys from key columns', () => {
+  it('scalars pass; bigints become decimal text, booleans text, bytes base64', () => {
+    expect(gridKeyOf({ id: 'a' }, 'k')).toBe('a');
+    expect(gridKeyOf({ id: 2n ** 60n }, 'k')).toBe('1152921504606846976');
+    expect(gridKeyOf({ flag: true }, 'k')).toBe('true');
+    expect(gridKeyOf({ raw: Uint8Array.of(1, 2, 255) }, 'k')).toBe('AQL/');
+    expect(gridKeyOf({ a: 1, b: [1, 'x'] }, 'k')).toEqual({ a: 1, b: [1, 'x'] });
+  });
+
+  it('refuses empty keys, nulls and non-finite numbers', () => {
+    for (const bad of [{}, { id: null }, { id: Number.NaN }, { id: new Date(0) }]) expect(() => gridKeyOf(bad, 'k')).toThrow(expect.objectContaining({ code: 'UNUSABLE_KEY' }));
+  });
+});
