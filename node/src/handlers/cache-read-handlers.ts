@@ -1,7 +1,7 @@
 import { BadRequestError, type WireRequest, spliceEncodedArray } from '@shoal/client/protocol';
 import { bytesToLatin1, latin1ToBytes } from '../storage/latin1.js';
 import type { HandlerContext } from './handler.js';
-import { arrayArg, cacheArg, checkKeyBytes, keyArg, safeIntegerArg } from './request-args.js';
+import { arrayArg, cacheArg, checkLookupKeyBytes, lookupKeyArg, safeIntegerArg } from './request-args.js';
 
 const MAX_SCAN_ENTRIES = 100_000;
 /** A scan page stops after the partition that crosses this many bytes. */
@@ -9,7 +9,7 @@ const MAX_SCAN_BYTES = 16 * 1024 * 1024;
 
 export function get(request: WireRequest, context: HandlerContext): Buffer | null {
   const cache = cacheArg(request, context);
-  const key = keyArg(request, 1);
+  const key = lookupKeyArg(request, 1);
   const value = cache.partitionFor(key).get(bytesToLatin1(key));
   cache.stats.gets++;
   if (value === undefined) {
@@ -25,7 +25,7 @@ export function getAll(request: WireRequest, context: HandlerContext): Buffer {
   const keys = arrayArg(request, 1);
   let hits = 0;
   const values = keys.map((key, i) => {
-    const bytes = checkKeyBytes(key, `key ${i}`);
+    const bytes = checkLookupKeyBytes(key, `key ${i}`);
     const value = cache.partitionFor(bytes).get(bytesToLatin1(bytes));
     if (value !== undefined) hits++;
     return value;
@@ -38,7 +38,7 @@ export function getAll(request: WireRequest, context: HandlerContext): Buffer {
 
 export function containsKey(request: WireRequest, context: HandlerContext): boolean {
   const cache = cacheArg(request, context);
-  const key = keyArg(request, 1);
+  const key = lookupKeyArg(request, 1);
   return cache.partitionFor(key).get(bytesToLatin1(key)) !== undefined;
 }
 

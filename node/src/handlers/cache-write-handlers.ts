@@ -2,7 +2,7 @@ import { BadRequestError, type WireRequest } from '@shoal/client/protocol';
 import type { CacheStore } from '../storage/cache-store.js';
 import { bytesToLatin1, latin1ToBytes } from '../storage/latin1.js';
 import type { HandlerContext } from './handler.js';
-import { arrayArg, cacheArg, checkKeyBytes, checkValueBytes, keyArg, valueArg } from './request-args.js';
+import { arrayArg, cacheArg, checkKeyBytes, checkLookupKeyBytes, checkValueBytes, keyArg, lookupKeyArg, valueArg } from './request-args.js';
 
 export function put(request: WireRequest, context: HandlerContext): null {
   const cache = cacheArg(request, context);
@@ -31,12 +31,12 @@ export function putAll(request: WireRequest, context: HandlerContext): null {
 }
 
 export function remove(request: WireRequest, context: HandlerContext): boolean {
-  return removeKey(cacheArg(request, context), keyArg(request, 1)) !== undefined;
+  return removeKey(cacheArg(request, context), lookupKeyArg(request, 1)) !== undefined;
 }
 
 export function removeAll(request: WireRequest, context: HandlerContext): number {
   const cache = cacheArg(request, context);
-  const keys = arrayArg(request, 1).map((key, i) => checkKeyBytes(key, `key ${i}`));
+  const keys = arrayArg(request, 1).map((key, i) => checkLookupKeyBytes(key, `key ${i}`));
   let removed = 0;
   for (const key of keys) if (removeKey(cache, key) !== undefined) removed++;
   return removed;
@@ -89,7 +89,7 @@ export function getAndPut(request: WireRequest, context: HandlerContext): Buffer
 }
 
 export function getAndRemove(request: WireRequest, context: HandlerContext): Buffer | null {
-  const previous = removeKey(cacheArg(request, context), keyArg(request, 1));
+  const previous = removeKey(cacheArg(request, context), lookupKeyArg(request, 1));
   return previous === undefined ? null : latin1ToBytes(previous);
 }
 

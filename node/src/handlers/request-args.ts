@@ -20,15 +20,29 @@ export function cacheArg(request: WireRequest, context: HandlerContext): CacheSt
   return context.caches.require(name);
 }
 
-/** A key's canonical bytes. */
+/** A key's canonical bytes, for an operation that stores it. */
 export function keyArg(request: WireRequest, index: number): Uint8Array {
   return checkKeyBytes(arg(request, index), `argument ${index}`);
 }
 
 export function checkKeyBytes(value: unknown, what: string): Uint8Array {
+  const key = checkLookupKeyBytes(value, what);
+  checkOneValue(key, what);
+  return key;
+}
+
+/**
+ * A key's bytes, for an operation that only looks it up or removes it: bytes
+ * that are not one msgpack value were never stored, so they simply miss, and
+ * reads skip the structure check.
+ */
+export function lookupKeyArg(request: WireRequest, index: number): Uint8Array {
+  return checkLookupKeyBytes(arg(request, index), `argument ${index}`);
+}
+
+export function checkLookupKeyBytes(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new BadRequestError(`${what} must be a key as bytes (msgpack bin)`);
   if (value.length === 0 || value.length > MAX_KEY_BYTES) throw new BadRequestError(`${what}: a key must be 1 to ${MAX_KEY_BYTES} bytes`);
-  checkOneValue(value, what);
   return value;
 }
 
