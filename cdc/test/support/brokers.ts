@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../cluster-test/src/harness/index.js';
+import { ensureDebianBinary } from '../../../cluster-test/src/harness/debian-binary.js';
 
 /** A broker process the test started on a free loopback port. */
 export class BrokerProcess {
@@ -23,7 +24,7 @@ export class BrokerProcess {
 
   /** `nats-server -js` with its JetStream store in a temporary directory. */
   static async nats(): Promise<BrokerProcess> {
-    const binary = requireBinary('nats-server', 'nats-server');
+    const binary = ensureDebianBinary('nats-server', 'nats-server');
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'shoal-nats-'));
     const child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,7 +33,7 @@ export class BrokerProcess {
 
   /** `redis-server` in memory only. */
   static async redis(): Promise<BrokerProcess> {
-    const binary = requireBinary('redis-server', 'redis-server');
+    const binary = ensureDebianBinary('redis-server', 'redis-server');
     const port = await freePort();
     const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
     return new BrokerProcess('redis-server', child, port, null).ready();
@@ -66,13 +67,6 @@ export class BrokerProcess {
     await this.stop();
     throw new Error(`${this.name} did not listen on ${this.port} within 10 s:\n${this.output}`);
   }
-}
-
-/** The binary's path; a missing one fails the test with what to install (nothing is skipped silently). */
-function requireBinary(binary: string, debianPackage: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${binary} || ls /usr/sbin/${binary} /usr/bin/${binary} 2>/dev/null | head -n 1`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
-  if (!found) throw new Error(`${binary} is not installed; these tests start a real one: apt-get install -y ${debianPackage}`);
-  return found;
 }
 
 function accepts(port: number): Promise<boolean> {
