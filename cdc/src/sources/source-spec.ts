@@ -1,5 +1,5 @@
 import { CdcConfigError } from '../errors.js';
-import type { RedisEntryFormat } from './redis-source.js';
+import type { RedisEntryFormat, RedisSourceOptions } from './redis-source.js';
 
 /** A `--source` as parsed: which transport and its settings (the batch size comes from `--batch-size`). */
 export type SourceSpec =
@@ -14,19 +14,7 @@ export type SourceSpec =
       readonly filterSubject: string | null;
       readonly ackWaitMs: number;
     }
-  | {
-      readonly kind: 'redis';
-      readonly host: string;
-      readonly port: number;
-      readonly db: number;
-      readonly password: string | null;
-      readonly streams: readonly string[];
-      readonly group: string;
-      readonly consumer: string;
-      readonly format: RedisEntryFormat;
-      readonly nullKey: string;
-      readonly nullValue: string;
-    };
+  | ({ readonly kind: 'redis' } & Omit<RedisSourceOptions, 'batchSize' | 'blockMs'>);
 
 /** What `--source` accepts, for `--help` and error messages. */
 export const sourceForms = [
