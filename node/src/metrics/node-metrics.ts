@@ -1,7 +1,7 @@
 import { opcodeName, Opcode } from '@shoal/client/protocol';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CacheRegistry } from '../storage/cache-registry.js';
-import type { CacheStats } from '../storage/cache-store.js';
+import type { CacheStats, CacheStore } from '../storage/cache-store.js';
 
 /** Per-request latencies are microseconds to milliseconds on one node. */
 const LATENCY_BUCKETS = [0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.005, 0.025, 0.1];
@@ -78,35 +78,22 @@ export class NodeMetrics {
         },
       });
     }
-    new Gauge({
-      name: 'shoal_cache_entries',
-      help: 'Entries held',
-      labelNames: ['cache'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const cache of caches.all()) this.labels(cache.name).set(cache.size);
-      },
-    });
-    new Gauge({
-      name: 'shoal_cache_tombstones',
-      help: 'Keys removed by versioned changes, kept with their version so older changes stay stale',
-      labelNames: ['cache'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const cache of caches.all()) this.labels(cache.name).set(cache.tombstones);
-      },
-    });
-    new Gauge({
-      name: 'shoal_cache_bytes',
-      help: 'Bytes of keys and values held',
-      labelNames: ['cache'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const cache of caches.all()) this.labels(cache.name).set(cache.bytes);
-      },
-    });
+    const gauges: [string, string, (cache: CacheStore) => number][] = [
+      ['shoal_cache_entries', 'Entries held', (cache) => cache.size],
+      ['shoal_cache_bytes', 'Bytes of keys and values held', (cache) => cache.bytes],
+      ['shoal_cache_tombstones', 'Keys removed by versioned changes, kept with their version so older changes stay stale', (cache) => cache.tombstones],
+    ];
+    for (const [name, help, read] of gauges) {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['cache'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const cache of caches.all()) this.labels(cache.name).set(read(cache));
+        },
+      });
+    }
   }
 }
