@@ -5,7 +5,7 @@ import type { Channel } from './transport/transport.js';
 /** Where a connection is in its life, tagged by `kind`. */
 export type ConnectionState =
   | { readonly kind: 'connecting'; readonly channel: Channel; readonly endpoint: string }
-  | { readonly kind: 'ready'; readonly channel: Channel; readonly endpoint: string; readonly nodeId: string }
+  | { readonly kind: 'ready'; readonly channel: Channel; readonly endpoint: string; readonly nodeId: string; readonly maxFrameBytes: number }
   | { readonly kind: 'waiting-to-reconnect'; readonly timer: TimerHandle; readonly lastError: ShoalError }
   | { readonly kind: 'closed'; readonly reason: ShoalError };
 

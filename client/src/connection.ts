@@ -2,6 +2,7 @@ import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import type { Clock, TimerHandle } from './clock.js';
 import { type ConnectionState, type PendingRequest } from './connection-state.js';
 import { decodeFrame, encodeFrame } from './protocol/codec.js';
+import { packIntoFrames } from './protocol/frame-packing.js';
 import { ErrorCode } from './protocol/error-codes.js';
 import { ConnectionClosedError, ShoalError, TimeoutError, createError, errorFromWire } from './protocol/errors.js';
 import { ResponseStatus } from './protocol/frame-kinds.js';
@@ -94,13 +95,18 @@ export class Connection {
     const endpoints = this.options.endpoints;
     const endpoint = endpoints[this.endpointIndex++ % endpoints.length]!;
     let channelRef: ConnectionState | undefined;
-    const channel = this.options.transport.connect(endpoint, {
-      onOpen: () => channel.send(encodeFrame({ kind: 'hello', version: PROTOCOL_VERSION, authToken: this.options.authToken, clientName: this.options.clientName })),
-      onMessage: (bytes) => this.onMessage(bytes, channelRef),
-      onClose: (code, reason, error) => this.onChannelClosed(channelRef, code, reason, error),
-    });
-    channelRef = { kind: 'connecting', channel, endpoint };
-    return channelRef;
+    try {
+      const channel = this.options.transport.connect(endpoint, {
+        onOpen: () => channel.send(encodeFrame({ kind: 'hello', version: PROTOCOL_VERSION, authToken: this.options.authToken, clientName: this.options.clientName })),
+        onMessage: (bytes) => this.onMessage(bytes, channelRef),
+        onClose: (code, reason, error) => this.onChannelClosed(channelRef, code, reason, error),
+      });
+      channelRef = { kind: 'connecting', channel, endpoint };
+      return channelRef;
+    } catch (err) {
+      // A transport that cannot even start an attempt counts as a failed attempt.
+      return this.waitToReconnect(new ConnectionClosedError(`cannot connect to ${endpoint}: ${(err as Error).message}`, { cause: err }));
+    }
   }
 
   private onMessage(bytes: Uint8Array, from: ConnectionState | undefined): void {
@@ -114,7 +120,7 @@ export class Connection {
     }
     switch (frame.kind) {
       case 'welcome':
-        return this.onWelcome(frame.nodeId, frame.version);
+        return this.onWelcome(frame.nodeId, frame.version, frame.maxFrameBytes);
       case 'responses':
         return this.onResponses(frame.responses);
       case 'fatal':
@@ -124,13 +130,13 @@ export class Connection {
     }
   }
 
-  private onWelcome(nodeId: string, version: number): void {
+  private onWelcome(nodeId: string, version: number, maxFrameBytes: number): void {
     if (this.state.kind !== 'connecting') return;
     if (version !== PROTOCOL_VERSION) {
       this.onFatal(new ShoalError(ErrorCode.UnsupportedVersion, `node speaks protocol ${version}, this client ${PROTOCOL_VERSION}`));
       return;
     }
-    this.state = { kind: 'ready', channel: this.state.channel, endpoint: this.state.endpoint, nodeId };
+    this.state = { kind: 'ready', channel: this.state.channel, endpoint: this.state.endpoint, nodeId, maxFrameBytes };
     this.backoff = undefined;
     for (const entry of this.pending.values()) if (!entry.sent) this.enqueue(entry);
     const waiters = this.readyWaiters;
@@ -165,19 +171,23 @@ export class Connection {
 
   private onChannelClosed(from: ConnectionState | undefined, code: number, reason: string, error?: Error): void {
     if (from === undefined || !this.isCurrent(from)) return;
-    const failure =
-      error instanceof ShoalError ? error : new ConnectionClosedError(`connection closed (${code}${reason ? ` ${reason}` : ''})`, { cause: error });
+    // Whatever ended the connection (a Fatal frame included), what was in flight failed because it closed.
+    const failure = new ConnectionClosedError(`connection closed (${code}${reason ? ` ${reason}` : ''})`, { cause: error });
     // Requests already written may or may not have been applied: their callers must decide.
     this.failAll(failure, (entry) => entry.sent);
     this.outgoing = [];
     this.outgoingWeight = 0;
+    this.state = this.waitToReconnect(failure);
+  }
+
+  private waitToReconnect(lastError: ShoalError): ConnectionState {
     this.backoff = this.backoff
       ? this.backoff.next(undefined)
       : new ExponentialBackoff({ initialDelay: this.options.reconnect.initialDelayMs, maxDelay: this.options.reconnect.maxDelayMs }).next();
     const timer = this.options.clock.setTimeout(() => {
       if (this.state.kind === 'waiting-to-reconnect') this.state = this.open();
     }, this.backoff.duration);
-    this.state = { kind: 'waiting-to-reconnect', timer, lastError: failure };
+    return { kind: 'waiting-to-reconnect', timer, lastError };
   }
 
   private isCurrent(from: ConnectionState): boolean {
@@ -206,10 +216,24 @@ export class Connection {
     const batch = this.outgoing;
     this.outgoing = [];
     this.outgoingWeight = 0;
+    const { channel, maxFrameBytes } = this.state;
     for (let start = 0; start < batch.length; start += MAX_REQUESTS_PER_FRAME) {
       const requests = start === 0 && batch.length <= MAX_REQUESTS_PER_FRAME ? batch : batch.slice(start, start + MAX_REQUESTS_PER_FRAME);
-      this.state.channel.send(encodeFrame({ kind: 'requests', requests }));
+      const frames = packIntoFrames(requests, (some) => ({ kind: 'requests', requests: some }), maxFrameBytes, (wire, error) => {
+        // Only this request fails (BAD_REQUEST, or FRAME_TOO_LARGE): the rest of the batch goes out.
+        this.rejectUnsent(wire, error);
+        return undefined;
+      });
+      for (const frame of frames) channel.send(frame);
     }
+  }
+
+  private rejectUnsent(wire: readonly unknown[], error: ShoalError): void {
+    const id = wire[0] as number;
+    const entry = this.pending.get(id);
+    if (entry === undefined) return;
+    this.pending.delete(id);
+    entry.reject(error);
   }
 
   private expireOverdue(): void {

@@ -4,8 +4,7 @@ import { type Clock, systemClock } from './clock.js';
 import { Connection } from './connection.js';
 import { Invoker } from './invoker.js';
 import type { Key } from './protocol/codec.js';
-import { ErrorCode } from './protocol/error-codes.js';
-import { BadRequestError, ShoalError } from './protocol/errors.js';
+import { BadRequestError, ShoalError, UnavailableError } from './protocol/errors.js';
 import { Opcode } from './protocol/opcodes.js';
 import type { Transport } from './transport/transport.js';
 import { WebSocketTransport } from './transport/websocket-transport.js';
@@ -58,6 +57,7 @@ export class Shoal {
   /** Connects and completes the handshake; fails with `UNAUTHORIZED` or `UNAVAILABLE`. */
   static async connect(options: ConnectOptions): Promise<Shoal> {
     if (!Array.isArray(options?.endpoints) || options.endpoints.length === 0) throw new BadRequestError('connect needs at least one endpoint');
+    for (const endpoint of options.endpoints) checkEndpoint(endpoint);
     const clock = options.clock ?? systemClock;
     const connection = new Connection({
       endpoints: options.endpoints,
@@ -71,7 +71,7 @@ export class Shoal {
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     let timer: ReturnType<Clock['setTimeout']> | undefined;
     const gaveUp = new Promise<never>((_, reject) => {
-      timer = clock.setTimeout(() => reject(new ShoalError(ErrorCode.Unavailable, `no node answered at ${options.endpoints.join(', ')} within ${timeoutMs} ms`)), timeoutMs);
+      timer = clock.setTimeout(() => reject(new UnavailableError(`no node answered at ${options.endpoints.join(', ')} within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       await Promise.race([connection.whenReady(), gaveUp]);
@@ -119,4 +119,14 @@ export class Shoal {
   async close(): Promise<void> {
     this.connection.close();
   }
+}
+
+/** `host:port` (IPv6 in brackets) or a `ws://` / `wss://` URL. */
+function checkEndpoint(endpoint: unknown): void {
+  if (typeof endpoint === 'string') {
+    if (/^wss?:\/\//.test(endpoint) && URL.canParse(endpoint)) return;
+    const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(endpoint);
+    if (match && Number(match[2]) <= 65_535) return;
+  }
+  throw new BadRequestError(`endpoint ${JSON.stringify(endpoint)} is not host:port or a ws:// URL`);
 }

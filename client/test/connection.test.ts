@@ -129,4 +129,44 @@ describe('Connection', () => {
     peer.deliver({ kind: 'responses', responses: [[frame.requests[0]![0] as number, 1, ErrorCode.CacheNotFound, 'no cache']] });
     await expect(pending).rejects.toMatchObject({ name: 'CacheNotFoundError', code: 'CACHE_NOT_FOUND', message: 'no cache' });
   });
+
+  it('fails requests in flight with CONNECTION_CLOSED when the node sends a Fatal, keeping the reason as cause', async () => {
+    const { connection, peer } = setup(10_000);
+    const inFlight = connection.request(Opcode.Ping, []);
+    await tick();
+    peer.deliver({ kind: 'fatal', code: ErrorCode.BadRequest, message: 'malformed frame' });
+    const error = await inFlight.then(
+      () => undefined,
+      (err: unknown) => err as Error & { code: string },
+    );
+    expect(error?.code).toBe(ErrorCode.ConnectionClosed);
+    let reason: unknown = error;
+    while (reason instanceof Error && (reason as { code?: string }).code !== ErrorCode.BadRequest) reason = reason.cause;
+    expect((reason as { code?: string } | undefined)?.code).toBe(ErrorCode.BadRequest);
+  });
+
+  it('counts a transport that throws on connect as a failed attempt and tries again', () => {
+    const clock = new ManualClock();
+    const transport = new ScriptedTransport();
+    let attempts = 0;
+    const flaky = {
+      connect: (endpoint: string, handlers: Parameters<ScriptedTransport['connect']>[1]) => {
+        attempts++;
+        if (attempts === 1) throw new Error('cannot resolve');
+        return transport.connect(endpoint, handlers);
+      },
+    };
+    const connection = new Connection({
+      endpoints: ['a:1'],
+      transport: flaky,
+      clock,
+      authToken: null,
+      clientName: 't',
+      requestTimeoutMs: 1_000,
+      reconnect: { initialDelayMs: 10, maxDelayMs: 10 },
+    });
+    clock.advance(100);
+    expect(attempts).toBe(2);
+    connection.close();
+  });
 });

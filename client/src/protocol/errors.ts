@@ -61,6 +61,41 @@ export class SqlError extends ShoalError {
   }
 }
 
+/** The partition lost every copy; operations on it fail until an operator resets it. */
+export class PartitionLostError extends ShoalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.PartitionLost, message, options);
+  }
+}
+
+/** No node could serve the request now. */
+export class UnavailableError extends ShoalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Unavailable, message, options);
+  }
+}
+
+/** An atomic long would leave the safe integer range. */
+export class OverflowError extends ShoalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Overflow, message, options);
+  }
+}
+
+/** A cache exists with another definition. */
+export class CacheConfigConflictError extends ShoalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.CacheConfigConflict, message, options);
+  }
+}
+
+/** A request, or one response, is larger than a frame may be. */
+export class FrameTooLargeError extends ShoalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.FrameTooLarge, message, options);
+  }
+}
+
 const classByCode: Partial<Record<ErrorCode, new (message: string, options?: { cause?: unknown }) => ShoalError>> = {
   [ErrorCode.BadRequest]: BadRequestError,
   [ErrorCode.Unauthorized]: UnauthorizedError,
@@ -68,6 +103,11 @@ const classByCode: Partial<Record<ErrorCode, new (message: string, options?: { c
   [ErrorCode.Timeout]: TimeoutError,
   [ErrorCode.ConnectionClosed]: ConnectionClosedError,
   [ErrorCode.SqlError]: SqlError,
+  [ErrorCode.PartitionLost]: PartitionLostError,
+  [ErrorCode.Unavailable]: UnavailableError,
+  [ErrorCode.Overflow]: OverflowError,
+  [ErrorCode.CacheConfigConflict]: CacheConfigConflictError,
+  [ErrorCode.FrameTooLarge]: FrameTooLargeError,
 };
 
 /** The error of the right class for `code`. */

@@ -2,6 +2,7 @@ export * from './codec.js';
 export * from './error-codes.js';
 export * from './errors.js';
 export * from './frame-kinds.js';
+export * from './frame-packing.js';
 export * from './frames.js';
 export * from './msgpack-structure.js';
 export * from './opcodes.js';

@@ -2,6 +2,9 @@ import WebSocket from 'ws';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/version.js';
 import type { Channel, ChannelHandlers, Transport } from './transport.js';
 
+/** How long a closing handshake may take before the socket is dropped. */
+const CLOSE_GRACE_MS = 1_000;
+
 /** Connects to a node's port over WebSocket (`ws://host:port/`). */
 export class WebSocketTransport implements Transport {
   constructor(private readonly options: { maxFrameBytes?: number; connectTimeoutMs?: number } = {}) {}
@@ -32,8 +35,13 @@ export class WebSocketTransport implements Transport {
         return socket.bufferedAmount;
       },
       close: (code, reason) => {
-        if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-        else socket.close(code ?? 1000, reason);
+        if (socket.readyState === WebSocket.CONNECTING) return socket.terminate();
+        socket.close(code ?? 1000, reason);
+        // A node that does not read (it pauses clients with a backlog) would hold the closing handshake
+        // for ws's 30 s; drop the socket soon instead, without keeping the process alive meanwhile.
+        const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+        timer.unref();
+        socket.once('close', () => clearTimeout(timer));
       },
     };
   }

@@ -1,4 +1,4 @@
-import { BadRequestError, ErrorCode, ShoalError, type WireRequest, decodeValue, encodeKey, encodeValue } from '@shoal/client/protocol';
+import { BadRequestError, OverflowError, type WireRequest, decodeValue, encodeKey, encodeValue } from '@shoal/client/protocol';
 import { ATOMIC_LONGS_CACHE } from '../storage/cache-registry.js';
 import { bytesToLatin1 } from '../storage/latin1.js';
 import type { PartitionStore } from '../storage/partition-store.js';
@@ -29,7 +29,7 @@ function write(slot: Slot, value: number): void {
 
 function sum(a: number, b: number): number {
   const result = a + b;
-  if (!Number.isSafeInteger(result)) throw new ShoalError(ErrorCode.Overflow, `${a} + ${b} leaves the safe integer range ±(2^53 − 1)`);
+  if (!Number.isSafeInteger(result)) throw new OverflowError(`${a} + ${b} leaves the safe integer range ±(2^53 − 1)`);
   return result;
 }
 

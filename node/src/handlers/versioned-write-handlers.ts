@@ -1,6 +1,7 @@
 import { BadRequestError, ChangeTag, MAX_VERSION_BYTES, type WireRequest, compareVersions } from '@shoal/client/protocol';
 import { bytesToLatin1, latin1ToBytes } from '../storage/latin1.js';
 import type { HandlerContext } from './handler.js';
+import { describeInput } from '../input/describe-input.js';
 import { arrayArg, cacheArg, checkKeyBytes, checkValueBytes } from './request-args.js';
 
 /** One change of an ApplyChanges request, checked. `value` is absent for a remove. */
@@ -65,7 +66,7 @@ function parseChange(change: unknown, index: number): Change {
     if (change.length !== 3) throw new BadRequestError(`${what}: a remove is [${ChangeTag.Remove}, key, version], got ${change.length} elements`);
     return { key: checkKeyBytes(change[1], `${what} key`), value: undefined, version: checkVersion(change[2], what) };
   }
-  throw new BadRequestError(`${what}: the tag must be ${ChangeTag.Put} (put) or ${ChangeTag.Remove} (remove), got ${String(tag)}`);
+  throw new BadRequestError(`${what}: the tag must be ${ChangeTag.Put} (put) or ${ChangeTag.Remove} (remove), got ${describeInput(tag)}`);
 }
 
 function checkVersion(version: unknown, what: string): Uint8Array {

@@ -13,6 +13,7 @@ import {
   encodeFrame,
   isOpcode,
   opcodeName,
+  packIntoFrames,
 } from '@shoal/client/protocol';
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
@@ -112,7 +113,13 @@ export class ClientSession {
       const request = requests[i]!;
       responses[i] = this.run(request[0] as number, request);
     }
-    this.send(encodeFrame({ kind: 'responses', responses }));
+    const frames = packIntoFrames(responses, (some) => ({ kind: 'responses', responses: some }), this.options.maxFrameBytes, (response, error): WireResponse => [
+      response[0],
+      ResponseStatus.Failed,
+      error.code,
+      `the response ${error.message}`,
+    ]);
+    for (const frame of frames) this.send(frame);
   }
 
   private run(id: number, request: WireRequest): WireResponse {

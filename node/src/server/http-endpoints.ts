@@ -10,13 +10,15 @@ export interface EndpointSources {
 /** Serves `GET /healthz`, `/metrics` and `/status`; anything else is 404, a non-GET 405. */
 export function createHttpHandler(sources: EndpointSources, log: Logger) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const url = new URL(request.url ?? '/', 'http://node');
+    // Split by hand: `new URL('//', base)` throws, and a request must never crash the node.
+    const [pathname = '/', query = ''] = (request.url ?? '/').split('?', 2);
+    const gc = new URLSearchParams(query).get('gc');
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'text/plain', 'method not allowed\n');
-    switch (url.pathname) {
+    switch (pathname) {
       case '/healthz':
         return reply(response, 200, 'text/plain', 'ok\n');
       case '/status':
-        if (url.searchParams.get('gc') === '1') collectGarbage();
+        if (gc === '1') collectGarbage();
         return reply(response, 200, 'application/json', `${JSON.stringify(sources.status(), null, 2)}\n`);
       case '/metrics':
         sources.metrics().then(

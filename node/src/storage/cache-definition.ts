@@ -21,10 +21,15 @@ const MAX_PARTITIONS = 65_536;
 export function parseCacheDefinition(name: unknown, config: unknown, defaultPartitions = DEFAULT_PARTITION_COUNT): CacheDefinition {
   checkCacheName(name);
   if (config === null || config === undefined) config = {};
-  if (typeof config !== 'object' || Array.isArray(config)) throw new BadRequestError('cache config must be an object');
+  if (typeof config !== 'object' || Object.getPrototypeOf(config) !== Object.prototype) {
+    throw new BadRequestError(`cache config must be a plain object, got ${describeInput(config)}`);
+  }
   const { mode = CacheMode.Partitioned, backups = 1, partitions = defaultPartitions, ...rest } = config as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new BadRequestError(`unknown cache config field: ${unknown.join(', ')}`);
+  if (unknown.length > 0) {
+    const named = unknown.slice(0, 3).map((field) => describeInput(field));
+    throw new BadRequestError(`unknown cache config field${unknown.length > 1 ? 's' : ''}: ${named.join(', ')}${unknown.length > 3 ? ', …' : ''}`);
+  }
   if (mode !== CacheMode.Partitioned && mode !== CacheMode.Replicated) throw new BadRequestError(`mode must be 'partitioned' or 'replicated', got ${describeInput(mode)}`);
   if (!Number.isInteger(backups) || (backups as number) < 0 || (backups as number) > MAX_BACKUPS) {
     throw new BadRequestError(`backups must be an integer from 0 to ${MAX_BACKUPS}, got ${describeInput(backups)}`);

@@ -1,4 +1,4 @@
-import { CacheNotFoundError, ErrorCode, ShoalError } from '@shoal/client/protocol';
+import { CacheConfigConflictError, CacheNotFoundError } from '@shoal/client/protocol';
 import { type CacheDefinition, INTERNAL_CACHE_PREFIX, sameDefinition } from './cache-definition.js';
 import { CacheStore } from './cache-store.js';
 
@@ -18,7 +18,7 @@ export class CacheRegistry {
     const existing = this.caches.get(definition.name);
     if (existing) {
       if (sameDefinition(existing.definition, definition)) return false;
-      throw new ShoalError(ErrorCode.CacheConfigConflict, `cache '${definition.name}' exists with ${JSON.stringify(existing.definition)}`);
+      throw new CacheConfigConflictError(`cache '${definition.name}' exists with ${JSON.stringify(existing.definition)}`);
     }
     this.caches.set(definition.name, new CacheStore(definition));
     return true;
