@@ -31,7 +31,7 @@ function feedProducts() {
   try {
     const file = join(dir, 'products.ndjson');
     writeFileSync(file, productEvents().map((event) => JSON.stringify(event)).join('\n') + '\n');
-    execFileSync(process.execPath, [cli, 'cdc', '--source', `file:${file}`, '--endpoints', endpoint, '--key', 'products=id', '--metrics', 'off', '--log-level', 'warn'], { stdio: 'inherit' });
+    execFileSync(process.execPath, [cli, 'cdc', '--source', `file:${file}`, '--endpoints', endpoint, '--key', 'products=id', '--dead-letter', `file:${join(dir, 'dead-letters.ndjson')}`, '--metrics', 'off', '--log-level', 'warn'], { stdio: 'inherit' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
