@@ -12,6 +12,8 @@ export const CdcEventErrorCode = {
   UnversionablePosition: 'UNVERSIONABLE_POSITION',
   /** The grid refused the row itself (a value msgpack cannot carry). */
   RejectedByGrid: 'REJECTED_BY_GRID',
+  /** The record is larger than the source reads (a file line past `maxLineBytes`): only its first bytes are kept. */
+  RecordTooLarge: 'RECORD_TOO_LARGE',
 } as const;
 export type CdcEventErrorCode = (typeof CdcEventErrorCode)[keyof typeof CdcEventErrorCode];
 

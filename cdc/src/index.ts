@@ -1,9 +1,10 @@
 export * from './decode/index.js';
 export { CdcConfigError, CdcEventError, CdcEventErrorCode, type SetAsideReason } from './errors.js';
-export { positionVersion, compareVersionBytes, VersionTag, type MySqlVersionForm, type VersionOptions } from './apply/position-version.js';
+export { positionVersion, VersionTag, GtidSourceChangedError, type MySqlVersionForm, type VersionOptions } from './apply/position-version.js';
 export { planBatch, type GridChange, type MappedRecord, type PlannedChange, type PlanStep } from './apply/batch-plan.js';
 export { applyPlan, type ApplyOutcome } from './apply/apply-batch.js';
 export { GridWriter, type ChangeTarget } from './apply/grid-writer.js';
+export { createCacheIfMissing, cacheNameProblem, CacheSetupError } from './apply/create-cache.js';
 export { EventMapper, type MappedEvent, type EventMapperOptions } from './mapping/event-mapper.js';
 export { parseCacheRules, parseKeyColumnRules, noRules, type MappingRules } from './mapping/mapping-rules.js';
 export { gridKeyOf } from './mapping/grid-key.js';

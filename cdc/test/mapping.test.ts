@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   CdcConfigError,
+  CdcEventError,
   decodeRecord,
+  GtidSourceChangedError,
   EventMapper,
   gridKeyOf,
   noRules,
@@ -126,5 +128,63 @@ describe('grid keys from key columns', () => {
 
   it('refuses empty keys, nulls and non-finite numbers', () => {
     for (const bad of [{}, { id: null }, { id: Number.NaN }, { id: new Date(0) }]) expect(() => gridKeyOf(bad, 'k')).toThrow(expect.objectContaining({ code: 'UNUSABLE_KEY' }));
+  });
+});
+
+describe('MySQL GTID versions refuse a change of GTID source', () => {
+  const mysqlEvent = (id: number, gtid: string | null, pos: number) =>
+    decodeRecord({
+      key: `{"id":${id}}`,
+      value: JSON.stringify({
+        op: 'u',
+        before: null,
+        after: { id },
+        source: { connector: 'mysql', name: 'm', ts_ms: 1, snapshot: 'false', db: 'shop', table: 'customers', server_id: 1, gtid, file: 'mysql-bin.000001', pos, row: 0 },
+        ts_ms: 2,
+      }),
+      topic: null,
+    });
+  const gtidMapper = () => new EventMapper({ rules: noRules, mysql: 'gtid' });
+
+  it('a MySQL failover (another source uuid) fails loudly instead of being skipped as stale', () => {
+    const mapper = gtidMapper();
+    expect(mapper.map(mysqlEvent(1, '3E11FA47-71CA-11E1-9E33-C80AA9429562:5000', 10)).kind).toBe('put');
+    expect(mapper.map(mysqlEvent(1, '3e11fa47-71ca-11e1-9e33-c80aa9429562:5001', 20)).kind).toBe('put'); // same source, case aside
+    expect(mapper.map(mysqlEvent(2, null, 30)).kind).toBe('put'); // no GTID: nothing to check
+    const err = thrown(() => mapper.map(mysqlEvent(1, '9f11fa47-71ca-11e1-9e33-c80aa9429562:3', 4)));
+    expect(err).toBeInstanceOf(GtidSourceChangedError);
+    expect(err).not.toBeInstanceOf(CdcEventError); // not set aside: it fails the batch
+    expect((err as Error).message).toMatch(/GTID source changed from mysql 3e11fa47.* to mysql 9f11fa47.*--mysql-version binlog/);
+    // A tagged GTID is another source too.
+    const tagged = gtidMapper();
+    tagged.map(mysqlEvent(1, '3e11fa47-71ca-11e1-9e33-c80aa9429562:5000', 10));
+    expect(thrown(() => tagged.map(mysqlEvent(1, '3e11fa47-71ca-11e1-9e33-c80aa9429562:t:1', 20)))).toBeInstanceOf(GtidSourceChangedError);
+  });
+
+  it("MariaDB's domain-wide sequence goes on across servers of one domain; another domain is refused", () => {
+    const mapper = gtidMapper();
+    mapper.map(mysqlEvent(1, '0-1-41', 10));
+    expect(mapper.map(mysqlEvent(1, '0-2-42', 4)).kind).toBe('put');
+    expect(thrown(() => mapper.map(mysqlEvent(1, '1-2-43', 5)))).toBeInstanceOf(GtidSourceChangedError);
+  });
+
+  it('the binlog form does not check GTIDs', () => {
+    const mapper = new EventMapper({ rules: noRules });
+    mapper.map(mysqlEvent(1, '3e11fa47-71ca-11e1-9e33-c80aa9429562:5000', 10));
+    expect(mapper.map(mysqlEvent(1, '9f11fa47-71ca-11e1-9e33-c80aa9429562:3', 4)).kind).toBe('put');
+  });
+});
+
+describe('cache names the grid would refuse', () => {
+  it('--map to a reserved or over-long name is a configuration error', () => {
+    expect(thrown(() => parseCacheRules(['t=__shoal.x']))).toBeInstanceOf(CdcConfigError);
+    expect(thrown(() => parseCacheRules([`t=${'c'.repeat(256)}`]))).toBeInstanceOf(CdcConfigError);
+    expect(parseCacheRules([`t=${'c'.repeat(255)}`]).get('t')).toBe('c'.repeat(255));
+  });
+
+  it('a table whose default cache name is unusable is set aside (NO_CACHE), not sent to the grid', () => {
+    const err = thrown(() => map({ key: '{"id":1}', value: upsert('__shoal.sneaky', { id: 1 }) }));
+    expect(err).toBeInstanceOf(CdcEventError);
+    expect(err).toMatchObject({ code: 'NO_CACHE', reason: expect.stringMatching(/reserved/) });
   });
 });

@@ -1,6 +1,7 @@
-import { BadRequestError, ShoalError, type Cache, type CacheConfig, type Key, type Shoal } from '@shoal/client';
+import { BadRequestError, ErrorCode, ShoalError, type Cache, type CacheConfig, type Key, type Shoal } from '@shoal/client';
 import type { Row } from '../decode/index.js';
 import type { GridChange } from './batch-plan.js';
+import { CacheSetupError, createCacheIfMissing } from './create-cache.js';
 
 /** The grid calls applying a batch needs: versioned changes per cache, and clearing a cache. */
 export interface ChangeTarget {
@@ -10,7 +11,9 @@ export interface ChangeTarget {
 
 /**
  * Writes to a Shoal grid, creating each cache on first use (with `config`;
- * a cache that exists with another layout is used as it is).
+ * a cache that exists with another layout is used as it is). A creation the
+ * grid refuses for good (not unavailability, which is retried) is a
+ * `CacheSetupError`, which fails the process rather than the changes.
  */
 export class GridWriter implements ChangeTarget {
   private readonly ready = new Map<string, Promise<void>>();
@@ -38,14 +41,11 @@ export class GridWriter implements ChangeTarget {
   private ensureCache(name: string): Promise<void> {
     let ready = this.ready.get(name);
     if (ready === undefined) {
-      ready = this.grid.createCache(name, this.config).then(
-        () => undefined,
-        (err: unknown) => {
-          if (err instanceof ShoalError && err.code === 'CACHE_CONFIG_CONFLICT') return;
-          this.ready.delete(name);
-          throw err;
-        },
-      );
+      ready = createCacheIfMissing(this.grid, name, this.config).catch((err: unknown) => {
+        this.ready.delete(name);
+        if (err instanceof ShoalError && err.retryable) throw err;
+        throw new CacheSetupError(`the grid would not create cache '${name}' (${JSON.stringify(this.config)}): ${(err as Error).message}`, { cause: err });
+      });
       this.ready.set(name, ready);
     }
     return ready;
@@ -56,7 +56,7 @@ export class GridWriter implements ChangeTarget {
     try {
       return await op();
     } catch (err) {
-      if (!(err instanceof ShoalError) || err.code !== 'CACHE_NOT_FOUND') throw err;
+      if (!(err instanceof ShoalError) || err.code !== ErrorCode.CacheNotFound) throw err;
       this.ready.delete(cache);
       await this.ensureCache(cache);
       return op();

@@ -36,10 +36,17 @@ import { CdcEventError, CdcEventErrorCode } from '../errors.js';
  *   ordering its rows by the database's own coordinates.
  * - **Binlog series.** The binlog file's base name is not in the bytes, only
  *   its number: after a switch of series (e.g. `mysql-bin` to `binlog`) rows
- *   compare by file number. Deployments that fail over between MySQL servers
- *   should use the GTID form, which orders by GTID sequence first (MariaDB's
- *   domain-wide sequence, or one MySQL server's). Rows without a GTID (a
- *   snapshot taken without GTIDs) then sort before every row with one.
+ *   compare by file number.
+ * - **GTID form.** It orders by the GTID's sequence number first, which is
+ *   right only while every transaction comes from one GTID source: MariaDB's
+ *   domain-wide sequence (`domain-server-seq`, which goes on across a
+ *   failover within the domain), or one MySQL source uuid (`uuid[:tag]:N`).
+ *   A MySQL failover starts new transactions at the new server's own, low N,
+ *   so every later change to an older row would look stale: it is no answer
+ *   to failover. The mapper's `GtidSourceGuard` refuses such a change
+ *   (`GtidSourceChangedError`, which fails the process) instead of letting it
+ *   be skipped. Rows without a GTID (a snapshot taken without GTIDs) sort
+ *   before every row with one.
  *
  * PostgreSQL's version is the change LSN alone. `compareSourcePositions`
  * orders by commit LSN first when both sides have one, which orders changes
@@ -167,7 +174,52 @@ function sqlServerLsnBytes(lsn: string): Uint8Array {
   return Buffer.from(lsn.replaceAll(':', ''), 'hex');
 }
 
-/** Unsigned lexicographic order of two versions, as the grid compares them: negative, 0 or positive. */
-export function compareVersionBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
+/**
+ * What a GTID's sequence counts within: MariaDB's domain (`domain-server-seq`
+ * → `mariadb domain 0`; its server may change), MySQL's source uuid and tag
+ * (`uuid[:tag]:N` → `mysql 3e11…:tag`, lower case); null without a GTID or
+ * for a form the GTID version does not read (a set).
+ */
+export function gtidSource(gtid: string | null): string | null {
+  if (gtid === null) return null;
+  const mariadb = /^(\d+)-\d+-\d+$/.exec(gtid);
+  if (mariadb !== null) return `mariadb domain ${mariadb[1]}`;
+  const mysql = /^([^,]+):\d+$/.exec(gtid);
+  return mysql === null ? null : `mysql ${mysql[1]!.toLowerCase()}`;
+}
+
+/** A change whose GTID comes from another source than the ones before it: the GTID version cannot order it. */
+export class GtidSourceChangedError extends Error {
+  constructor(
+    readonly previous: string,
+    readonly current: string,
+    gtid: string,
+  ) {
+    super(
+      `the GTID source changed from ${previous} to ${current} (GTID ${gtid}; a failover?): --mysql-version gtid orders changes by a ` +
+        'sequence number that is only comparable within one GTID source, so later changes would be skipped as stale. Nothing from this batch ' +
+        'was committed. Restart with --mysql-version binlog, or clear the caches and re-snapshot.',
+    );
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/**
+ * Remembers the GTID source of the first change with a GTID and throws
+ * `GtidSourceChangedError` for a change from another one. It knows what this
+ * process saw only: a process started after the switch cannot tell.
+ */
+export class GtidSourceGuard {
+  private seen: string | null = null;
+
+  check(position: SourcePosition): void {
+    if (position.kind !== 'mysql') return;
+    const source = gtidSource(position.gtid);
+    if (source === null) return;
+    if (this.seen === null) this.seen = source;
+    else if (source !== this.seen) throw new GtidSourceChangedError(this.seen, source, position.gtid!);
+  }
 }

@@ -1,4 +1,5 @@
 import type { Shoal } from '@shoal/client';
+import { createCacheIfMissing } from '../apply/create-cache.js';
 import type { DeadLetterEntry, DeadLetterSink } from './dead-letter.js';
 
 /**
@@ -25,9 +26,7 @@ export class CacheDeadLetterSink implements DeadLetterSink {
   async flush(): Promise<void> {
     if (this.buffered.size === 0) return;
     if (!this.created) {
-      await this.grid.createCache(this.cacheName).catch((err: unknown) => {
-        if ((err as { code?: string }).code !== 'CACHE_CONFIG_CONFLICT') throw err;
-      });
+      await createCacheIfMissing(this.grid, this.cacheName);
       this.created = true;
     }
     await this.grid.cache<string, DeadLetterEntry>(this.cacheName).putAll(this.buffered);

@@ -81,6 +81,10 @@ export class Ingester {
     const items: MappedRecord[] = [];
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
+      if (record.setAside !== undefined) {
+        await this.setAside(record, record.setAside);
+        continue;
+      }
       const decoded = tryDecodeRecord(record, this.options.decode);
       if (!decoded.ok) {
         await this.setAside(record, decoded.error.toDeadLetter());

@@ -13,6 +13,7 @@ export abstract class PullingSource implements Source {
   readonly done: Promise<void>;
   private readonly stopping = new AbortController();
   private settle!: { resolve: () => void; reject: (err: unknown) => void };
+  private started = false;
 
   constructor() {
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
@@ -24,18 +25,37 @@ export abstract class PullingSource implements Source {
   protected abstract fetch(signal: AbortSignal): Promise<Fetched>;
   protected abstract close(): Promise<void>;
 
+  /** Opens and starts the loop; when `open` fails, what it opened is closed and `done` rejects. */
   async start(handler: BatchHandler): Promise<void> {
-    await this.open();
+    this.started = true;
+    try {
+      await this.open();
+    } catch (err) {
+      await this.close().catch(() => undefined);
+      this.settle.reject(err);
+      throw err;
+    }
     void this.loop(handler);
   }
 
+  /** Stops the loop after the batch in flight and closes; bounded as long as `fetch` and `close` heed the signal. */
   async stop(): Promise<void> {
     this.stopping.abort(new Error('the source is stopping'));
+    if (!this.started) {
+      this.started = true;
+      await this.close().catch(() => undefined);
+      this.settle.resolve();
+    }
     await this.done.catch(() => undefined);
   }
 
   protected get stopped(): boolean {
     return this.stopping.signal.aborted;
+  }
+
+  /** Aborts once `stop` is called. */
+  protected get stopSignal(): AbortSignal {
+    return this.stopping.signal;
   }
 
   private async loop(handler: BatchHandler): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RawJson } from '../decode/index.js';
+import type { SetAsideReason } from '../errors.js';
 
 /** One record as a source hands it over. */
 export interface SourceRecord {
@@ -9,6 +10,8 @@ export interface SourceRecord {
   readonly topic: string | null;
   /** Where the record sits in its source (`line 12`, `1700000000000-0`, `partition 3 offset 41`), for dead letters and logs. */
   readonly offset: string;
+  /** Set by a source that could not read the record whole (a line too long): it goes to the dead-letter sink with this reason. */
+  readonly setAside?: SetAsideReason;
 }
 
 /** Records to apply together, and how to tell the source they are done. */

@@ -1,6 +1,7 @@
 import type { Key } from '@shoal/client';
 import type { DecodedEvent, DeleteEvent, EventKind, Row, RowKey, SourceBlock, TruncateEvent, UpsertEvent } from '../decode/index.js';
-import { positionVersion, type VersionOptions } from '../apply/position-version.js';
+import { GtidSourceGuard, positionVersion, type VersionOptions } from '../apply/position-version.js';
+import { cacheNameProblem } from '../apply/create-cache.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
 import { gridKeyOf, pickKeyColumns } from './grid-key.js';
 import type { MappingRules } from './mapping-rules.js';
@@ -49,9 +50,14 @@ export interface EventMapperOptions extends VersionOptions {
  * Turns decoded events into grid changes: the cache from the rules (default:
  * the table name), the key from the rules' key columns or else the record
  * key, the version from the source position. Throws `CdcEventError` for an
- * event that cannot be applied (no cache, no usable key).
+ * event that cannot be applied (no cache, no usable key). With the MySQL
+ * GTID version form, a change from another GTID source than the first one
+ * seen throws `GtidSourceChangedError`, which is not set aside but fails the
+ * batch (see `GtidSourceGuard`).
  */
 export class EventMapper {
+  private readonly gtidSources = new GtidSourceGuard();
+
   constructor(private readonly options: EventMapperOptions) {}
 
   map(event: DecodedEvent): MappedEvent {
@@ -70,13 +76,18 @@ export class EventMapper {
   private put(event: UpsertEvent): PutChange {
     const { cache, names } = this.route(event);
     const key = this.keyOf(event, names, event.row);
-    return { kind: 'put', cache, key, value: event.row, version: positionVersion(event.position, this.options), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+    return { kind: 'put', cache, key, value: event.row, version: this.versionOf(event), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+  }
+
+  private versionOf(event: UpsertEvent | DeleteEvent): Uint8Array {
+    if (this.options.mysql === 'gtid') this.gtidSources.check(event.position);
+    return positionVersion(event.position, this.options);
   }
 
   private remove(event: DeleteEvent): RemoveChange {
     const { cache, names } = this.route(event);
     const key = this.keyOf(event, names, event.before);
-    return { kind: 'remove', cache, key, version: positionVersion(event.position, this.options), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+    return { kind: 'remove', cache, key, version: this.versionOf(event), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
   }
 
   private truncate(event: TruncateEvent): TruncateChange {
@@ -87,6 +98,8 @@ export class EventMapper {
     const names = tableNames(event.table, event.topic);
     const cache = firstMatch(this.options.rules.caches, names) ?? defaultTableName(event.table, event.topic);
     if (cache === null) throw new CdcEventError(CdcEventErrorCode.NoCache, 'the event names no table and came with no topic, so no cache can be chosen');
+    const problem = cacheNameProblem(cache);
+    if (problem !== null) throw new CdcEventError(CdcEventErrorCode.NoCache, `${problem}; send the table to another cache with --map`);
     return { cache, names };
   }
 

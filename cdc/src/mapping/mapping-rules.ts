@@ -1,3 +1,4 @@
+import { cacheNameProblem } from '../apply/create-cache.js';
 import { CdcConfigError } from '../errors.js';
 
 /**
@@ -18,6 +19,8 @@ export function parseCacheRules(texts: readonly string[]): ReadonlyMap<string, s
   for (const text of texts) {
     const [name, cache] = splitRule(text, '--map', 'topic=cache');
     if (rules.has(name)) throw new CdcConfigError(`--map '${text}': ${name} is mapped twice`);
+    const problem = cacheNameProblem(cache);
+    if (problem !== null) throw new CdcConfigError(`--map '${text}': ${problem}`);
     rules.set(name, cache);
   }
   return rules;

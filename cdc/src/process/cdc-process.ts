@@ -55,8 +55,9 @@ export async function startCdc(config: CdcConfig, log: Logger = pino({ level: co
     const server = config.metrics === null ? null : await MetricsServer.listen(config.metrics.host, config.metrics.port, metrics, log, () => running);
     if (server !== null) closers.push(() => server.close());
     const progress = new ProgressLog(ingester.totals, metrics, log, config.progressIntervalMs);
-    await source.start(ingester.handle);
+    // Registered first: a source whose start fails is stopped (closed) too.
     closers.push(() => source.stop());
+    await source.start(ingester.handle);
     progress.start();
     log.info({ source: source.description, endpoints: config.endpoints, deadLetters: deadLetters.description, metrics: server?.address ?? null }, 'cdc ingester started');
     let stopping: Promise<void> | null = null;

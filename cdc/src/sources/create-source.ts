@@ -17,7 +17,7 @@ export function createSource(spec: SourceSpec, settings: SourceSettings): Source
   const { batchSize, log } = settings;
   switch (spec.kind) {
     case 'file':
-      return new FileSource({ path: spec.path, checkpointPath: spec.checkpoint, batchSize });
+      return new FileSource({ path: spec.path, checkpointPath: spec.checkpoint, batchSize, ...(spec.maxLineBytes === undefined ? {} : { maxLineBytes: spec.maxLineBytes }) });
     case 'http':
       return new HttpSource({ host: spec.host, port: spec.port, path: spec.path, applyTimeoutMs: spec.applyTimeoutMs, maxBodyBytes: 64 * 1024 * 1024, log });
     case 'kafka':

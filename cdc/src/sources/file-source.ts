@@ -1,10 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { untilAborted } from '../ingest/abortable.js';
 import type { Fetched } from '../ingest/pulling-source.js';
 import { PullingSource } from '../ingest/pulling-source.js';
 import type { SourceRecord } from '../ingest/source.js';
 import { readCheckpoint, startOfInput, writeCheckpoint, type Checkpoint } from './checkpoint-file.js';
-import { LineReader } from './line-reader.js';
+import { CdcEventErrorCode } from '../errors.js';
+import { DEFAULT_MAX_LINE_BYTES, LineReader } from './line-reader.js';
 import { recordFromLine } from './record-text.js';
 
 export interface FileSourceOptions {
@@ -13,6 +15,8 @@ export interface FileSourceOptions {
   /** Where to keep how far the input was applied; null keeps none (every run starts over). */
   readonly checkpointPath: string | null;
   readonly batchSize: number;
+  /** Longest line read (default 64 MiB); a longer one goes to the dead-letter sink as `RECORD_TOO_LARGE`. */
+  readonly maxLineBytes?: number;
   /** For tests: a stream to read instead of stdin. */
   readonly stdin?: Readable;
 }
@@ -36,6 +40,10 @@ export class FileSource extends PullingSource {
     this.description = options.checkpointPath === null ? input : `${input} (checkpoint ${options.checkpointPath})`;
   }
 
+  private get maxLineBytes(): number {
+    return this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
   /** Where the last committed batch ended. */
   get checkpoint(): Checkpoint {
     return this.position;
@@ -46,10 +54,10 @@ export class FileSource extends PullingSource {
     this.position = checkpointPath === null ? startOfInput : await readCheckpoint(checkpointPath);
     if (path !== null) {
       this.file = createReadStream(path, { start: this.position.offset });
-      this.reader = new LineReader(this.file, this.position.offset, this.position.line);
+      this.reader = new LineReader(this.file, this.position.offset, this.position.line, this.maxLineBytes);
       return;
     }
-    this.reader = new LineReader(this.options.stdin ?? process.stdin, 0, 0);
+    this.reader = new LineReader(this.options.stdin ?? process.stdin, 0, 0, this.maxLineBytes);
     for (let skipped = 0; skipped < this.position.line; skipped++) {
       if ((await this.reader.next()) === null) break;
     }
@@ -64,6 +72,11 @@ export class FileSource extends PullingSource {
       const line = await untilAborted(reader.next(), signal);
       if (line === null || line === 'aborted') break;
       last = { offset: line.end, line: line.number };
+      if (line.tooLong !== undefined) {
+        const reason = `line ${line.number} is ${line.tooLong.bytes} bytes, more than the ${this.maxLineBytes} bytes a line may have (?maxLineBytes=N); the value holds its first bytes`;
+        records.push({ topic: null, key: null, value: line.text, offset: `line ${line.number}`, setAside: { code: CdcEventErrorCode.RecordTooLarge, reason, part: 'value', path: null } });
+        continue;
+      }
       if (line.text.trim() === '') continue;
       const { topic, key, value } = recordFromLine(line.text);
       records.push({ topic, key, value, offset: `line ${line.number}` });
@@ -82,23 +95,4 @@ export class FileSource extends PullingSource {
     // Standard input is not ours to close.
     this.file?.destroy();
   }
-}
-
-/** The promise's value, or 'aborted' as soon as the signal aborts (a pipe may never send another line). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
-  if (signal.aborted) return Promise.resolve('aborted');
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

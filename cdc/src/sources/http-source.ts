@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BatchHandler, Source, SourceRecord } from '../ingest/source.js';
+import { requestTarget } from '../ingest/request-target.js';
 import { valuesFromBody } from './record-text.js';
 
 export interface HttpSourceOptions {
@@ -26,7 +27,10 @@ class BodyTooLarge extends Error {}
  * them. The answer is 200 only after the events were applied and committed;
  * an event that cannot be decoded goes to the dead-letter sink and the
  * request still succeeds. While the grid is unavailable the request waits
- * up to `applyTimeoutMs`, then gets 503 and Debezium sends it again.
+ * up to `applyTimeoutMs`, then gets 503 and Debezium sends it again. A
+ * failure that retrying cannot cure (anything but the deadline or a stop:
+ * e.g. the grid refusing to create a cache) is answered 503 too, and fails
+ * the source: `done` rejects and `shoal cdc` exits 1.
  * Requests are applied one at a time, in arrival order. The transport
  * carries no record key: name key columns with `--key`. A `topic` query
  * parameter, when the URL has one, is the records' topic.
@@ -37,11 +41,13 @@ export class HttpSource implements Source {
   private server: Server | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly stopping = new AbortController();
-  private resolveDone!: () => void;
+  private settle!: { resolve: () => void; reject: (err: unknown) => void };
 
   constructor(private readonly options: HttpSourceOptions) {
     this.description = `http ${options.host}:${options.port}${options.path}`;
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    // `done` may be awaited only through `stop`; never leave its rejection unhandled.
+    this.done.catch(() => undefined);
   }
 
   /** `host:port` the server listens on (the real port when 0 was asked). */
@@ -51,7 +57,17 @@ export class HttpSource implements Source {
   }
 
   async start(handler: BatchHandler): Promise<void> {
-    const server = createServer((request, response) => void this.serve(request, response, handler));
+    const server = createServer((request, response) => {
+      this.serve(request, response, handler).catch((err: unknown) => {
+        this.options.log.error({ err }, 'an HTTP request failed');
+        try {
+          if (response.headersSent) response.destroy();
+          else reply(response, 500, { error: 'internal error' });
+        } catch {
+          response.destroy();
+        }
+      });
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -72,13 +88,22 @@ export class HttpSource implements Source {
       server.closeAllConnections();
       await closed;
     }
-    this.resolveDone();
+    this.settle.resolve();
+  }
+
+  /** A batch failed in a way retrying cannot cure: stop taking requests and fail `done`. */
+  private fail(err: unknown): void {
+    if (this.stopping.signal.aborted) return;
+    this.options.log.error({ err }, 'a POSTed batch failed for good; the HTTP source stops');
+    this.stopping.abort(new Error('the source failed'));
+    this.settle.reject(err);
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse, handler: BatchHandler): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://cdc');
-    if (request.method === 'GET' && url.pathname === '/healthz') return reply(response, 200, { ok: true });
-    if (url.pathname !== this.options.path) return reply(response, 404, { error: `not found: POST events to ${this.options.path}` });
+    const url = requestTarget(request.url);
+    if (url === null) return reply(response, 400, { error: 'bad request target' });
+    if (request.method === 'GET' && url.path === '/healthz') return reply(response, 200, { ok: true });
+    if (url.path !== this.options.path) return reply(response, 404, { error: `not found: POST events to ${this.options.path}` });
     if (request.method !== 'POST') return reply(response, 405, { error: 'POST events here' });
     if (this.stopping.signal.aborted) return reply(response, 503, { error: 'the ingester is stopping' });
     let body: string;
@@ -88,7 +113,7 @@ export class HttpSource implements Source {
       if (err instanceof BodyTooLarge) return reply(response, 413, { error: `the body is larger than ${this.options.maxBodyBytes} bytes` });
       return reply(response, 400, { error: `cannot read the body: ${(err as Error).message}` });
     }
-    const records = this.recordsOf(body, url.searchParams.get('topic'));
+    const records = this.recordsOf(body, url.query.get('topic'));
     const { applied, answered } = this.enqueue(records, handler);
     this.queue = applied.catch(() => undefined);
     try {
@@ -110,7 +135,13 @@ export class HttpSource implements Source {
     const applied = this.queue.then(async () => {
       let committed = false;
       const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.options.applyTimeoutMs)]);
-      await handler({ records, commit: async () => void (committed = true) }, signal);
+      try {
+        await handler({ records, commit: async () => void (committed = true) }, signal);
+      } catch (err) {
+        // Past the deadline or stopping, the batch may be sent again; anything else will fail again.
+        if (!signal.aborted) this.fail(err);
+        throw err;
+      }
       if (!committed) throw new Error('the batch was not committed');
     });
     const deadline = new Promise<never>((_, reject) => {

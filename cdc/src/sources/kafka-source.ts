@@ -1,6 +1,9 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { BatchHandler, Source, SourceRecord } from '../ingest/source.js';
 
+/** How often a batch being applied heartbeats: below kafkajs' default heartbeatInterval (3 s), far below sessionTimeout (30 s). */
+const HEARTBEAT_EVERY_MS = 1_000;
+
 export interface KafkaSourceOptions {
   readonly brokers: readonly string[];
   readonly topics: readonly string[];
@@ -15,8 +18,10 @@ export interface KafkaSourceOptions {
  * A kafkajs consumer group, a thin adapter over the shared loop: each
  * partition's fetched batch is cut into batches of `batchSize`, handed to the
  * handler in order, and its offset committed (and resolved) only after the
- * handler applied it. Auto-commit is off. A handler failure stops the
- * consumer and fails `done`.
+ * handler applied it. Auto-commit is off. While the handler runs (retrying
+ * through a grid outage, for as long as it lasts) the consumer heartbeats,
+ * so the group does not evict it. A handler failure stops the consumer and
+ * fails `done`.
  */
 export class KafkaSource implements Source {
   readonly description: string;
@@ -57,11 +62,15 @@ export class KafkaSource implements Source {
         await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
         resolveOffset(last);
       };
+      // While the handler waits out a grid outage, keep the group session alive (kafkajs throttles to heartbeatInterval).
+      const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
       try {
         await handler({ records, commit }, this.stopping.signal);
       } catch (err) {
         if (!this.stopping.signal.aborted) void this.finish(err);
         return;
+      } finally {
+        clearInterval(beating);
       }
       await heartbeat();
     }

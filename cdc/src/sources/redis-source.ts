@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { boundedAfterAbort } from '../ingest/abortable.js';
 import { PullingSource, type Fetched } from '../ingest/pulling-source.js';
 import type { SourceRecord } from '../ingest/source.js';
 
@@ -21,6 +22,8 @@ export interface RedisSourceOptions {
   readonly nullValue: string;
   readonly batchSize: number;
   readonly blockMs: number;
+  /** How long, after `stop`, acknowledging the batch in flight and quitting may take before the connection is dropped (default 5 s). */
+  readonly stopGraceMs?: number;
 }
 
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -33,6 +36,11 @@ type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][]
  * streams when missing) reads them; entries are XACKed only after their
  * batch was applied. On start it first reads the entries this consumer was
  * given and did not acknowledge (a crash), then new ones.
+ *
+ * Commands wait out a Redis outage (they are retried on reconnection), but
+ * `stop` does not: a read in progress is abandoned at once, acknowledging
+ * the batch in flight and quitting get `stopGraceMs`, then the connection is
+ * dropped. Entries left unacknowledged are read again on the next start.
  */
 export class RedisSource extends PullingSource {
   readonly description: string;
@@ -47,6 +55,7 @@ export class RedisSource extends PullingSource {
   protected async open(): Promise<void> {
     const o = this.options;
     this.client = new Redis({ host: o.host, port: o.port, db: o.db, ...(o.password === null ? {} : { password: o.password }), lazyConnect: true, maxRetriesPerRequest: null });
+    // A failed `open` is closed by `PullingSource.start`.
     await this.client.connect();
     for (const stream of o.streams) {
       await this.client.xgroup('CREATE', stream, o.group, '0', 'MKSTREAM').catch((err: unknown) => {
@@ -60,7 +69,7 @@ export class RedisSource extends PullingSource {
     const ids = o.streams.map(() => (this.pendingFirst ? '0' : '>'));
     const args = ['GROUP', o.group, o.consumer, 'COUNT', String(o.batchSize)];
     if (!this.pendingFirst) args.push('BLOCK', String(o.blockMs));
-    const reply = (await this.client!.call('XREADGROUP', ...args, 'STREAMS', ...o.streams, ...ids)) as StreamReply;
+    const reply = (await boundedAfterAbort(this.client!.call('XREADGROUP', ...args, 'STREAMS', ...o.streams, ...ids), this.stopSignal, 0, 'XREADGROUP')) as StreamReply;
     const acks = new Map<string, string[]>();
     const records: SourceRecord[] = [];
     for (const [stream, entries] of reply ?? []) {
@@ -100,11 +109,23 @@ export class RedisSource extends PullingSource {
   private async acknowledge(acks: ReadonlyMap<string, string[]>): Promise<void> {
     const pipeline = this.client!.pipeline();
     for (const [stream, ids] of acks) if (ids.length > 0) pipeline.xack(stream, this.options.group, ...ids);
-    const results = (await pipeline.exec()) ?? [];
+    const results = (await boundedAfterAbort(pipeline.exec(), this.stopSignal, this.stopGraceMs, 'XACK')) ?? [];
     for (const [err] of results) if (err) throw err;
   }
 
+  private get stopGraceMs(): number {
+    return this.options.stopGraceMs ?? 5_000;
+  }
+
+  /** Quits when connected (bounded by `stopGraceMs`), and drops the connection in any case: no reconnecting after close. */
   protected async close(): Promise<void> {
-    await this.client?.quit().catch(() => this.client?.disconnect());
+    const client = this.client;
+    if (client === undefined) return;
+    if (client.status === 'ready') {
+      const gone = new AbortController();
+      gone.abort();
+      await boundedAfterAbort(client.quit(), gone.signal, this.stopGraceMs, 'QUIT').catch(() => undefined);
+    }
+    client.disconnect();
   }
 }

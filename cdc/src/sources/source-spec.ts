@@ -3,7 +3,7 @@ import type { RedisEntryFormat, RedisSourceOptions } from './redis-source.js';
 
 /** A `--source` as parsed: which transport and its settings (the batch size comes from `--batch-size`). */
 export type SourceSpec =
-  | { readonly kind: 'file'; readonly path: string | null; readonly checkpoint: string | null }
+  | { readonly kind: 'file'; readonly path: string | null; readonly checkpoint: string | null; readonly maxLineBytes?: number }
   | { readonly kind: 'http'; readonly host: string; readonly port: number; readonly path: string; readonly applyTimeoutMs: number }
   | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly topics: readonly string[]; readonly groupId: string; readonly fromBeginning: boolean }
   | {
@@ -18,8 +18,8 @@ export type SourceSpec =
 
 /** What `--source` accepts, for `--help` and error messages. */
 export const sourceForms = [
-  'file:PATH            NDJSON file; checkpoint in PATH.checkpoint (or ?checkpoint=FILE)',
-  '-  or  stdin         NDJSON on standard input (?checkpoint=FILE to resume: stdin:?checkpoint=FILE)',
+  'file:PATH            NDJSON file; checkpoint in PATH.checkpoint (or ?checkpoint=FILE); ?maxLineBytes=67108864 (longer lines are dead-lettered)',
+  '-  or  stdin         NDJSON on standard input (?checkpoint=FILE to resume: stdin:?checkpoint=FILE; ?maxLineBytes=N)',
   'http://HOST:PORT/PATH            listen for Debezium Server HTTP sink POSTs (?applyTimeoutMs=10000)',
   'kafka://BROKER[,BROKER]/TOPIC[,TOPIC]?group=shoal-cdc&fromBeginning=true',
   'nats://HOST:PORT[,HOST:PORT]/STREAM?consumer=shoal-cdc&subject=FILTER&ackWaitMs=30000',
@@ -29,7 +29,10 @@ export const sourceForms = [
 /** Parses a `--source` value; a bad one is a `CdcConfigError` saying what is accepted. */
 export function parseSourceSpec(text: string): SourceSpec {
   if (text === '-' || text === 'stdin') return { kind: 'file', path: null, checkpoint: null };
-  if (text.startsWith('stdin:')) return { kind: 'file', path: null, checkpoint: new URLSearchParams(text.slice('stdin:'.length).replace(/^\?/, '')).get('checkpoint') };
+  if (text.startsWith('stdin:')) {
+    const params = new URLSearchParams(text.slice('stdin:'.length).replace(/^\?/, ''));
+    return { kind: 'file', path: null, checkpoint: params.get('checkpoint'), ...maxLineBytes(params) };
+  }
   if (text.startsWith('file:')) return fileSpec(text.slice('file:'.length));
   const scheme = /^([a-z]+):\/\//.exec(text)?.[1];
   switch (scheme) {
@@ -50,7 +53,12 @@ function fileSpec(rest: string): SourceSpec {
   const [path = '', query = ''] = splitOnce(rest, '?');
   if (path === '') throw bad(`file:${rest}`, 'no file path');
   const params = new URLSearchParams(query);
-  return { kind: 'file', path, checkpoint: params.get('checkpoint') ?? `${path}.checkpoint` };
+  return { kind: 'file', path, checkpoint: params.get('checkpoint') ?? `${path}.checkpoint`, ...maxLineBytes(params) };
+}
+
+/** `?maxLineBytes=N`, when given: the longest line a file or stdin source reads. */
+function maxLineBytes(params: URLSearchParams): { maxLineBytes?: number } {
+  return params.has('maxLineBytes') ? { maxLineBytes: positive(params, 'maxLineBytes', 0) } : {};
 }
 
 function httpSpec(u: URL): SourceSpec {

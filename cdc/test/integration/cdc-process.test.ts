@@ -142,6 +142,8 @@ describe('shoal cdc', () => {
     const help = run('--help');
     expect(help.status).toBe(0);
     for (const flag of ['--source', '--endpoints', '--map', '--key', '--dead-letter', '--metrics', '--batch-size', 'redis://', 'nats://', 'kafka://', 'http://']) expect(help.stdout).toContain(flag);
+    // The GTID form is not sold as a failover answer.
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/gtid is right only while every transaction comes from one GTID source.*never across a MySQL failover/);
     const cases: [string[], RegExp][] = [
       [[], /required option '--source/],
       [['--source', 'ftp://x'], /unknown kind of source/],
@@ -151,6 +153,13 @@ describe('shoal cdc', () => {
       [['--source', '-', '--dead-letter', 'kafka:x'], /file:PATH or cache:NAME/],
       [['--source', '-', '--batch-size', '0'], /not an integer from 1/],
       [['--source', '-', '--bogus'], /unknown option/],
+      // The grid refuses these layouts and names; caught here, they never reach it (where every change would fail).
+      [['--source', '-', '--cache-config', 'backups=7'], /backups=0\.\.6/],
+      [['--source', '-', '--cache-config', 'partitions=70000'], /partitions=1\.\.65536/],
+      [['--source', '-', '--cache-config', 'partitions=0'], /partitions=1\.\.65536/],
+      [['--source', '-', '--map', 't=__shoal.x'], /reserved/],
+      [['--source', '-', '--dead-letter', 'cache:__shoal.dead'], /reserved/],
+      [['--source', 'file:x.ndjson?maxLineBytes=0'], /maxLineBytes must be a positive integer/],
     ];
     for (const [args, message] of cases) {
       const result = run(...args);

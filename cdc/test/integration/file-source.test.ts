@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Shoal } from '@shoal/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NodeProcess } from '../../../cluster-test/src/harness/index.js';
-import { startCdc } from '../../src/index.js';
+import { CacheSetupError, startCdc } from '../../src/index.js';
 import { deliverWithDuplicates, generateHistory, ndjsonLine } from '../support/change-history.js';
 import { badValues, cacheContents, expectCachesEqual, quietLog, readDeadLetters, testConfig } from '../support/grid.js';
 
@@ -101,5 +101,46 @@ describe('file source', () => {
     const entries = await cacheContents(grid, 'cdc-dead-letters');
     expect(entries.size).toBe(badValues.length);
     for (const entry of entries.values()) expect(entry).toMatchObject({ code: 'UNDECODABLE_EVENT', reason: expect.any(String), offset: expect.stringMatching(/^line \d$/) });
+  });
+
+  it('a line longer than maxLineBytes is dead-lettered with its reason, and the lines after it apply', async () => {
+    const history = generateHistory({ seed: 23, snapshotRows: 5, changes: 40, truncates: false });
+    const lines = history.records.map(ndjsonLine);
+    const longest = Math.max(...lines.map((l) => Buffer.byteLength(l)));
+    const huge = `{"pad":"${'z'.repeat(longest * 3)}"}`;
+    const input = join(dir, 'long-line.ndjson');
+    const all = [...lines.slice(0, 10), huge, ...lines.slice(10)];
+    writeFileSync(input, `${all.join('\n')}\n`);
+    const deadLetters = join(dir, 'long-line-dead.ndjson');
+    const spec = { kind: 'file' as const, path: input, checkpoint: `${input}.checkpoint`, maxLineBytes: longest };
+    const cdc = await startCdc(testConfig(spec, node.endpoint, { batchSize: 7, deadLetter: { kind: 'file', path: deadLetters } }), quietLog);
+    await cdc.finished;
+    await expectCachesEqual(grid, history.finalState);
+    const dead = readDeadLetters(deadLetters);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ code: 'RECORD_TOO_LARGE', offset: 'line 11', part: 'value', reason: expect.stringMatching(/line 11 is \d+ bytes, more than the \d+ bytes/) });
+    expect(String(dead[0]!['value'])).toBe(huge.slice(0, 1024));
+    expect(JSON.parse(readFileSync(`${input}.checkpoint`, 'utf8'))).toEqual({ offset: Buffer.byteLength(`${all.join('\n')}\n`), line: all.length });
+  });
+
+  it('a cache the grid will not create fails the ingester: nothing is dead-lettered as refused, nothing committed', async () => {
+    const history = generateHistory({ seed: 25, snapshotRows: 5, changes: 20, truncates: false });
+    const input = join(dir, 'bad-layout.ndjson');
+    writeFileSync(input, `${history.records.map(ndjsonLine).join('\n')}\n`);
+    const deadLetters = join(dir, 'bad-layout-dead.ndjson');
+    const config = testConfig({ kind: 'file', path: input, checkpoint: `${input}.checkpoint` }, node.endpoint, {
+      cacheConfig: { backups: 7 },
+      deadLetter: { kind: 'file', path: deadLetters },
+    });
+    const cdc = await startCdc(config, quietLog);
+    const failure = await cdc.finished.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(CacheSetupError);
+    expect((failure as Error).message).toMatch(/backups/);
+    expect(readDeadLetters(deadLetters)).toEqual([]);
+    expect(() => readFileSync(`${input}.checkpoint`)).toThrow();
+    expect(cdc.ingester.totals.batches).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { Shoal } from '@shoal/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeProcess, freePort } from '../../../cluster-test/src/harness/index.js';
 import { resume, suspend } from '../../../cluster-test/test/support/helpers.js';
-import { startCdc, type CdcProcess } from '../../src/index.js';
+import { CacheSetupError, startCdc, type CdcConfig, type CdcProcess } from '../../src/index.js';
 import { deliverWithDuplicates, generateHistory } from '../support/change-history.js';
 import { badValues, expectCachesEqual, historyKeyColumns, quietLog, readDeadLetters, testConfig } from '../support/grid.js';
 
@@ -28,10 +28,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startHttp(endpoint: string, deadLetters: string, applyTimeoutMs = 10_000): Promise<{ cdc: CdcProcess; url: string }> {
+async function startHttp(endpoint: string, deadLetters: string, applyTimeoutMs = 10_000, overrides: Partial<CdcConfig> = {}): Promise<{ cdc: CdcProcess; url: string }> {
   const port = await freePort();
   const spec = { kind: 'http' as const, host: '127.0.0.1', port, path: '/events', applyTimeoutMs };
-  const cdc = await startCdc(testConfig(spec, endpoint, { rules: { caches: new Map(), keyColumns: historyKeyColumns }, deadLetter: { kind: 'file', path: deadLetters } }), quietLog);
+  const cdc = await startCdc(testConfig(spec, endpoint, { rules: { caches: new Map(), keyColumns: historyKeyColumns }, deadLetter: { kind: 'file', path: deadLetters }, ...overrides }), quietLog);
   running.push(cdc);
   return { cdc, url: `http://127.0.0.1:${port}/events` };
 }
@@ -106,5 +106,21 @@ describe('http source', () => {
     expect((await fetch(url)).status).toBe(405);
     expect((await post(url.replace('/events', '/other'), '{}')).status).toBe(404);
     expect((await fetch(url.replace('/events', '/healthz'))).status).toBe(200);
+  });
+
+  it('a failure retrying cannot cure (a cache the grid will not create) answers 503 and fails the source, as the other sources do', async () => {
+    const deadLetters = join(dir, 'dead-fatal.ndjson');
+    const { cdc, url } = await startHttp(node.endpoint, deadLetters, 5_000, { cacheConfig: { partitions: 70_000 } });
+    const history = generateHistory({ seed: 43, snapshotRows: 2, changes: 0 });
+    const started = Date.now();
+    expect((await post(url, history.records[0]!.value!)).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(4_000); // not the deadline: the failure is final
+    const failure = await cdc.finished.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(CacheSetupError);
+    expect(readDeadLetters(deadLetters)).toEqual([]);
+    await expect(post(url, history.records[1]!.value!)).rejects.toThrow(); // the server is closed
   });
 });

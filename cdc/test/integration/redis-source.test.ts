@@ -80,4 +80,43 @@ describe('redis source', () => {
     expect(dead.map((d) => d['code'])).toEqual(badValues.map((b) => b.code));
     for (const d of dead) expect(d).toMatchObject({ topic: streams[0], key: '{"id":1}', reason: expect.any(String), offset: expect.stringMatching(/^pg\.public\.customers \d+-\d+$/) });
   });
+
+  const specFor = (port: number, streams: string[]) => ({
+    kind: 'redis' as const,
+    host: '127.0.0.1',
+    port,
+    db: 0,
+    password: null,
+    streams,
+    group: 'shoal-cdc',
+    consumer: 'shoal-cdc',
+    format: 'auto' as const,
+    nullKey: 'default',
+    nullValue: 'default',
+  });
+
+  it('stop is bounded during a Redis outage (SIGTERM must not wait for Redis to come back)', async () => {
+    const doomed = await BrokerProcess.redis();
+    let stopped = false;
+    try {
+      const cdc = await startCdc(testConfig(specFor(doomed.port, ['outage']), node.endpoint), quietLog);
+      await new Promise((r) => setTimeout(r, 300)); // blocked in XREADGROUP
+      await doomed.stop();
+      await new Promise((r) => setTimeout(r, 500)); // the client is reconnecting; the read waits in its queue
+      const started = Date.now();
+      await Promise.race([cdc.stop().then(() => (stopped = true)), new Promise((r) => setTimeout(r, 8_000))]);
+      expect(stopped, 'stop() returned').toBe(true);
+      expect(Date.now() - started).toBeLessThan(7_000);
+    } finally {
+      await doomed.stop();
+    }
+  });
+
+  it('a source whose open fails after connecting closes its connection', async () => {
+    const clientCount = async () => String(await client.call('CLIENT', 'LIST')).trim().split('\n').length;
+    const before = await clientCount();
+    await client.set('not-a-stream', 'x');
+    await expect(startCdc(testConfig(specFor(redis.port, ['not-a-stream']), node.endpoint), quietLog)).rejects.toThrow(/WRONGTYPE/);
+    await eventually(async () => (await clientCount()) === before, 'the source connection to close', 3_000);
+  });
 });

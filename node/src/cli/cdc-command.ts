@@ -1,5 +1,6 @@
 import {
   CdcConfigError,
+  cacheNameProblem,
   parseCacheRules,
   parseKeyColumnRules,
   parseSourceSpec,
@@ -52,7 +53,15 @@ export function cdcCommand(): Command {
     .option('--batch-size <n>', 'records applied (and committed) together', positiveInteger(100_000), 500)
     .addOption(new Option('--schemas <mode>', 'JSON converter schemas in keys and values').choices(['auto', 'enabled', 'disabled']).default('auto'))
     .option('--unwrap-prefix <prefix>', "ExtractNewRecordState's add.fields.prefix", '__')
-    .addOption(new Option('--mysql-version <form>', 'order MySQL changes by binlog coordinates, or by GTID first (failover between servers)').choices(['binlog', 'gtid']).default('binlog'))
+    .addOption(
+      new Option(
+        '--mysql-version <form>',
+        'order MySQL changes by binlog coordinates, or by GTID sequence first; gtid is right only while every transaction comes from one GTID source ' +
+          "(one MySQL server uuid, or MariaDB's domain-wide sequence), never across a MySQL failover: a change from a new GTID source stops the ingester (exit 1)",
+      )
+        .choices(['binlog', 'gtid'])
+        .default('binlog'),
+    )
     .addOption(new Option('--cache-config <mode=partitioned,backups=1>', 'layout of the caches the ingester creates').argParser(parseCacheConfig).default({}, "the grid's defaults"))
     .option('--progress-interval <ms>', 'how often progress and lag are logged', positiveInteger(24 * 3_600_000), 10_000)
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', parseLogLevel, 'info');
@@ -130,7 +139,12 @@ function parseEndpoints(text: string): string[] {
 
 function parseDeadLetter(text: string): DeadLetterSpec {
   if (text.startsWith('file:') && text.length > 'file:'.length) return { kind: 'file', path: text.slice('file:'.length) };
-  if (text.startsWith('cache:') && text.length > 'cache:'.length) return { kind: 'cache', cache: text.slice('cache:'.length) };
+  if (text.startsWith('cache:') && text.length > 'cache:'.length) {
+    const cache = text.slice('cache:'.length);
+    const problem = cacheNameProblem(cache);
+    if (problem !== null) throw new InvalidArgumentError(problem);
+    return { kind: 'cache', cache };
+  }
   throw new InvalidArgumentError(`'${text}' is not file:PATH or cache:NAME`);
 }
 
@@ -141,14 +155,18 @@ function parseMetrics(text: string): { host: string; port: number } | null {
   return { host: text.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(text.slice(at + 1)) };
 }
 
+/** The grid's bounds on a cache's layout (it refuses others). */
+const MAX_BACKUPS = 6;
+const MAX_PARTITIONS = 65_536;
+
 function parseCacheConfig(text: string): CacheConfig {
   const config: { mode?: 'partitioned' | 'replicated'; backups?: number; partitions?: number } = {};
   for (const part of text.split(',')) {
     const [name, value = ''] = part.split('=').map((s) => s.trim());
     if (name === 'mode' && (value === 'partitioned' || value === 'replicated')) config.mode = value;
-    else if (name === 'backups' && /^\d+$/.test(value)) config.backups = Number(value);
-    else if (name === 'partitions' && /^[1-9]\d*$/.test(value)) config.partitions = Number(value);
-    else throw new InvalidArgumentError(`'${part}' is not mode=partitioned|replicated, backups=N or partitions=N`);
+    else if (name === 'backups' && /^\d+$/.test(value) && Number(value) <= MAX_BACKUPS) config.backups = Number(value);
+    else if (name === 'partitions' && /^[1-9]\d*$/.test(value) && Number(value) <= MAX_PARTITIONS) config.partitions = Number(value);
+    else throw new InvalidArgumentError(`'${part}' is not mode=partitioned|replicated, backups=0..${MAX_BACKUPS} or partitions=1..${MAX_PARTITIONS}`);
   }
   return config;
 }
