@@ -29,17 +29,7 @@ export class NodeMetrics {
       ['bytesIn', 'shoal_bytes_received_total', 'Bytes received from clients'],
       ['bytesOut', 'shoal_bytes_sent_total', 'Bytes sent to clients'],
     ];
-    for (const [field, name, help] of trafficCounters) {
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(traffic[field]);
-        },
-      });
-    }
+    for (const [field, name, help] of trafficCounters) readAtScrape('counter', this.registry, name, help, [], () => [[{}, traffic[field]]]);
     this.protocolErrors = new Counter({ name: 'shoal_protocol_errors_total', help: 'Connections closed for a malformed frame or handshake', registers });
     const latency = new Histogram({
       name: 'shoal_operation_duration_seconds',
@@ -66,34 +56,35 @@ export class NodeMetrics {
       ['removals', 'shoal_cache_removals_total', 'Entries removed'],
       ['stale', 'shoal_cache_stale_changes_total', 'Versioned changes skipped as older than the stored version'],
     ];
-    for (const [field, name, help] of counters) {
-      new Counter({
-        name,
-        help,
-        labelNames: ['cache'],
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const cache of caches.all()) this.labels(cache.name).inc(cache.stats[field]);
-        },
-      });
-    }
+    const perCache = (read: (cache: CacheStore) => number) => (): Reading[] => [...caches.all()].map((cache) => [{ cache: cache.name }, read(cache)]);
+    for (const [field, name, help] of counters) readAtScrape('counter', this.registry, name, help, ['cache'], perCache((cache) => cache.stats[field]));
     const gauges: [string, string, (cache: CacheStore) => number][] = [
       ['shoal_cache_entries', 'Entries held', (cache) => cache.size],
       ['shoal_cache_bytes', 'Bytes of keys and values held', (cache) => cache.bytes],
       ['shoal_cache_tombstones', 'Keys removed by versioned changes, kept with their version so older changes stay stale', (cache) => cache.tombstones],
     ];
-    for (const [name, help, read] of gauges) {
-      new Gauge({
-        name,
-        help,
-        labelNames: ['cache'],
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const cache of caches.all()) this.labels(cache.name).set(read(cache));
-        },
-      });
-    }
+    for (const [name, help, read] of gauges) readAtScrape('gauge', this.registry, name, help, ['cache'], perCache(read));
+  }
+}
+
+/** One sample: its labels and its value. */
+type Reading = readonly [labels: Record<string, string>, value: number];
+
+/**
+ * A metric whose values live elsewhere as plain numbers (cheap to bump on the
+ * hot path) and are read when Prometheus scrapes.
+ */
+function readAtScrape(kind: 'counter' | 'gauge', registry: Registry, name: string, help: string, labelNames: string[], readings: () => Iterable<Reading>): void {
+  const registers = [registry];
+  if (kind === 'counter') {
+    new Counter({ name, help, labelNames, registers, collect() {
+      this.reset();
+      for (const [labels, value] of readings()) this.inc(labels, value);
+    } });
+  } else {
+    new Gauge({ name, help, labelNames, registers, collect() {
+      this.reset();
+      for (const [labels, value] of readings()) this.set(labels, value);
+    } });
   }
 }
