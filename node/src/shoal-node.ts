@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PROTOCOL_VERSION } from '@shoal/client/protocol';
+import { PROTOCOL_VERSION, type WireCacheRoute, type WirePartitionMap } from '@shoal/client/protocol';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { NodeConfig } from './config/node-config.js';
@@ -93,6 +93,13 @@ export class ShoalNode {
     };
   }
 
+  /** A standalone node is the primary of everything, in epoch 0. */
+  partitionMap(): WirePartitionMap {
+    const caches: Record<string, WireCacheRoute> = {};
+    for (const cache of this.caches.all()) caches[cache.name] = { mode: cache.definition.mode, primaries: new Array<number>(cache.partitions.length).fill(0) };
+    return { epoch: 0, members: [[this.config.id, this.address]], caches };
+  }
+
   private async scrape(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() };
   }
@@ -110,7 +117,7 @@ export class ShoalNode {
         highWaterBytes: HIGH_WATER_BYTES,
       },
       handlers,
-      { caches: this.caches },
+      { caches: this.caches, partitionMap: () => this.partitionMap() },
       this.metrics,
       this.log,
     );

@@ -13,6 +13,10 @@ export const FrameKind = {
   Responses: 3,
   /** node → client, just before the node closes the connection: `[Fatal, code, message]` */
   Fatal: 4,
+  /** node → node on `/peer`: `[PeerHello, protocolVersion, nodeId, address, clusterSecret | null]` */
+  PeerHello: 5,
+  /** node → node: `[Peer, message]`, a control-plane or replication message tagged by `kind` */
+  Peer: 6,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 

@@ -6,6 +6,7 @@ export * from './frame-packing.js';
 export * from './frames.js';
 export * from './msgpack-structure.js';
 export * from './opcodes.js';
+export * from './partition-map.js';
 export * from './partitioning.js';
 export * from './version.js';
 export * from './versions.js';

@@ -12,6 +12,8 @@ export const Opcode = {
   DestroyCache: 3,
   /** `[]` → `[{ name, mode, backups, partitions }]` */
   ListCaches: 4,
+  /** `[]` → the routing table, a `WirePartitionMap` (see `partition-map.ts`) */
+  PartitionMap: 5,
   /** `[cache, key]` → `value | null` */
   Get: 10,
   /** `[cache, [key, ...]]` → `bin` holding one msgpack array `[value | nil, ...]` in the order of the keys */

@@ -1,4 +1,4 @@
-import type { WireRequest } from '@shoal/client/protocol';
+import type { WirePartitionMap, WireRequest } from '@shoal/client/protocol';
 import { checkCacheName, parseCacheDefinition } from '../storage/cache-definition.js';
 import type { HandlerContext } from './handler.js';
 import { arg } from './request-args.js';
@@ -19,4 +19,8 @@ export function destroyCache(request: WireRequest, context: HandlerContext): boo
 
 export function listCaches(_request: WireRequest, context: HandlerContext): object[] {
   return context.caches.list().map((cache) => ({ ...cache.definition }));
+}
+
+export function partitionMap(_request: WireRequest, context: HandlerContext): WirePartitionMap {
+  return context.partitionMap();
 }

@@ -12,6 +12,7 @@ export const handlers: HandlerTable = {
   [Opcode.CreateCache]: admin.createCache,
   [Opcode.DestroyCache]: admin.destroyCache,
   [Opcode.ListCaches]: admin.listCaches,
+  [Opcode.PartitionMap]: admin.partitionMap,
   [Opcode.Get]: reads.get,
   [Opcode.GetAll]: reads.getAll,
   [Opcode.ContainsKey]: reads.containsKey,

@@ -1,9 +1,11 @@
-import type { Opcode, WireRequest } from '@shoal/client/protocol';
+import type { Opcode, WirePartitionMap, WireRequest } from '@shoal/client/protocol';
 import type { CacheRegistry } from '../storage/cache-registry.js';
 
 /** What a handler may use. */
 export interface HandlerContext {
   readonly caches: CacheRegistry;
+  /** The routing table clients hold. */
+  partitionMap(): WirePartitionMap;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BadRequestError, DEFAULT_PARTITION_COUNT } from '@shoal/client/protocol';
+import { BadRequestError, DEFAULT_PARTITION_COUNT, INTERNAL_CACHE_PREFIX } from '@shoal/client/protocol';
 import { describeInput } from '../input/describe-input.js';
 
 /** A cache's layout, as created and as listed. */
@@ -11,8 +11,7 @@ export interface CacheDefinition {
 
 export const CacheMode = { Partitioned: 'partitioned', Replicated: 'replicated' } as const;
 
-/** Names starting with this are the grid's own (atomic longs, later SQL metadata). */
-export const INTERNAL_CACHE_PREFIX = '__shoal.';
+export { INTERNAL_CACHE_PREFIX };
 const MAX_NAME_LENGTH = 255;
 const MAX_BACKUPS = 6;
 const MAX_PARTITIONS = 65_536;

@@ -1,9 +1,8 @@
-import { CacheConfigConflictError, CacheNotFoundError } from '@shoal/client/protocol';
+import { ATOMIC_LONGS_CACHE, CacheConfigConflictError, CacheNotFoundError } from '@shoal/client/protocol';
 import { type CacheDefinition, INTERNAL_CACHE_PREFIX, sameDefinition } from './cache-definition.js';
 import { CacheStore } from './cache-store.js';
 
-/** Cache holding the atomic longs, one key per counter. */
-export const ATOMIC_LONGS_CACHE = `${INTERNAL_CACHE_PREFIX}atomic_longs`;
+export { ATOMIC_LONGS_CACHE };
 
 /** Every cache on this node, by name. */
 export class CacheRegistry {
