@@ -50,7 +50,7 @@ describe('cache definitions', () => {
     const caches = await grid.listCaches();
     expect(Array.isArray(caches)).toBe(true);
     const byName = new Map(caches.map((c) => [c.name, c]));
-    expect(byName.get('defs-list-1')).toEqual({ name: 'defs-list-1', mode: 'partitioned', backups: 2, partitions: 16 });
+    expect(byName.get('defs-list-1')).toEqual({ name: 'defs-list-1', mode: 'partitioned', backups: 2, partitions: 16, writeSync: 'full' });
     expect(byName.get('defs-list-2')).toMatchObject({ name: 'defs-list-2', mode: 'replicated', backups: 0 });
     expect(byName.get('defs-list-2')!.partitions).toBeGreaterThan(0);
     // Names are unique.

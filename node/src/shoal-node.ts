@@ -1,9 +1,13 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PROTOCOL_VERSION, type WireCacheRoute, type WirePartitionMap } from '@shoal/client/protocol';
+import { PROTOCOL_VERSION, type WirePartitionMap } from '@shoal/client/protocol';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { NodeConfig } from './config/node-config.js';
+import { ClusterNode } from './cluster/cluster-node.js';
+import { clusterStatus, partitionMapOf } from './cluster/cluster-status.js';
+import { RequestDispatch } from './cluster/request-dispatch.js';
+import type { HandlerContext } from './handlers/handler.js';
 import { handlers } from './handlers/handler-table.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import { ClientSession } from './server/client-session.js';
@@ -25,6 +29,9 @@ export class ShoalNode {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<ClientSession>();
   private startedAt = 0;
+  private clusterNode: ClusterNode | undefined;
+  private dispatcher: RequestDispatch | undefined;
+  private readonly context: HandlerContext;
 
   constructor(
     readonly config: NodeConfig,
@@ -32,12 +39,18 @@ export class ShoalNode {
   ) {
     this.log = logger ?? pino({ level: config.logLevel, base: { node: config.id } });
     this.caches = new CacheRegistry(config.partitions);
+    this.context = {
+      caches: this.caches,
+      partitionMap: () => this.partitionMap(),
+      leads: (cache, partition) => this.cluster.state.assignment(cache, partition)?.owners[0] === this.config.id,
+    };
     this.metrics = new NodeMetrics(this.caches);
     this.http = createServer(createHttpHandler({ status: () => this.status(), metrics: () => this.scrape() }, this.log));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
     this.http.on('upgrade', (request, socket, head) => {
       socket.on('error', (err) => this.log.debug({ err }, 'upgrade socket error'));
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+      const peer = request.url?.startsWith('/peer') ?? false;
+      this.wss.handleUpgrade(request, socket, head, (ws) => (peer ? this.acceptPeer(ws) : this.accept(ws)));
     });
     this.http.on('clientError', (err, socket) => socket.destroy(err));
   }
@@ -52,7 +65,30 @@ export class ShoalNode {
       });
     });
     this.startedAt = Date.now();
-    this.log.info({ address: this.address, id: this.config.id }, 'shoal node listening');
+    this.clusterNode = new ClusterNode(
+      {
+        id: this.config.id,
+        address: this.config.advertise ?? this.address,
+        seeds: this.config.seeds,
+        clusterSecret: this.config.clusterSecret,
+        timing: this.config.timing,
+        partitions: this.config.partitions,
+        maxFrameBytes: this.config.maxFrameBytes,
+      },
+      this.caches,
+      this.log,
+    );
+    this.dispatcher = new RequestDispatch(handlers, this.context, this.clusterNode);
+    this.clusterNode.start();
+    this.log.info({ address: this.address, id: this.config.id, seeds: this.config.seeds }, 'shoal node listening');
+    // A founder serves once it leads its one-member cluster, a matter of milliseconds; a joiner serves once admitted.
+    if (this.config.seeds.length === 0) await this.clusterNode.ready();
+  }
+
+  /** The node's control-plane membership; throws before `start()`. */
+  get cluster(): ClusterNode {
+    if (!this.clusterNode) throw new Error('node not started');
+    return this.clusterNode;
   }
 
   /** The `host:port` it listens on (the real port when started with port 0). */
@@ -63,6 +99,7 @@ export class ShoalNode {
 
   /** Closes every connection and the port; nothing stays running. */
   async stop(): Promise<void> {
+    this.clusterNode?.stop();
     for (const session of this.sessions) session.close();
     this.wss.close();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -78,7 +115,7 @@ export class ShoalNode {
       id: this.config.id,
       address: this.address,
       protocolVersion: PROTOCOL_VERSION,
-      role: 'standalone',
+      cluster: this.clusterNode ? clusterStatus(this.clusterNode) : null,
       startedAt: new Date(this.startedAt).toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       connections: this.sessions.size,
@@ -93,11 +130,13 @@ export class ShoalNode {
     };
   }
 
-  /** A standalone node is the primary of everything, in epoch 0. */
   partitionMap(): WirePartitionMap {
-    const caches: Record<string, WireCacheRoute> = {};
-    for (const cache of this.caches.all()) caches[cache.name] = { mode: cache.definition.mode, primaries: new Array<number>(cache.partitions.length).fill(0) };
-    return { epoch: 0, members: [[this.config.id, this.address]], caches };
+    return partitionMapOf(this.cluster.state);
+  }
+
+  private acceptPeer(ws: import('ws').WebSocket): void {
+    if (!this.clusterNode) return void ws.terminate();
+    this.clusterNode.acceptPeer(ws);
   }
 
   private async scrape(): Promise<{ contentType: string; body: string }> {
@@ -116,8 +155,8 @@ export class ShoalNode {
         handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
         highWaterBytes: HIGH_WATER_BYTES,
       },
-      handlers,
-      { caches: this.caches, partitionMap: () => this.partitionMap() },
+      (opcode, request, clientId) => this.dispatcher!.run(opcode, request, clientId),
+      () => this.clusterNode?.state.epoch ?? 0,
       this.metrics,
       this.log,
     );

@@ -5,7 +5,7 @@ import { PartitionStore } from '../src/storage/partition-store.js';
 
 describe('PartitionStore', () => {
   it('accounts the bytes of keys and values it holds', () => {
-    const store = new PartitionStore();
+    const store = new PartitionStore('c', 0);
     expect(store.set('k1', 'abc')).toBeUndefined();
     expect(store.bytes).toBe(5);
     expect(store.set('k1', 'abcdef')).toBe('abc');
@@ -31,7 +31,7 @@ describe('CacheRegistry', () => {
 
 describe('parseCacheDefinition', () => {
   it('fills defaults', () => {
-    expect(parseCacheDefinition('c', undefined, 1024)).toEqual({ name: 'c', mode: 'partitioned', backups: 1, partitions: 1024 });
+    expect(parseCacheDefinition('c', undefined, 1024)).toEqual({ name: 'c', mode: 'partitioned', backups: 1, partitions: 1024, writeSync: 'full' });
   });
 
   it.each([

@@ -9,7 +9,7 @@ import { PartitionStore } from '../src/storage/partition-store.js';
 
 describe('PartitionStore versions and tombstones', () => {
   it('a plain store keeps no versions', () => {
-    const store = new PartitionStore();
+    const store = new PartitionStore('c', 0);
     store.set('k', 'v');
     store.delete('k');
     expect(store.versionOf('k')).toBeUndefined();
@@ -18,7 +18,7 @@ describe('PartitionStore versions and tombstones', () => {
   });
 
   it('a versioned put stores the entry and its version; bytes count keys and values only', () => {
-    const store = new PartitionStore();
+    const store = new PartitionStore('c', 0);
     expect(store.putVersioned('k', 'abc', 'v1')).toBeUndefined();
     expect(store.get('k')).toBe('abc');
     expect(store.versionOf('k')).toBe('v1');
@@ -31,7 +31,7 @@ describe('PartitionStore versions and tombstones', () => {
   });
 
   it('a versioned remove deletes the entry and leaves a tombstone that reads as absent', () => {
-    const store = new PartitionStore();
+    const store = new PartitionStore('c', 0);
     store.putVersioned('k', 'abc', 'v1');
     expect(store.removeVersioned('k', 'v2')).toBe('abc');
     expect(store.get('k')).toBeUndefined();
@@ -52,7 +52,7 @@ describe('PartitionStore versions and tombstones', () => {
   });
 
   it('a plain put forgets the version, and clears a tombstone', () => {
-    const store = new PartitionStore();
+    const store = new PartitionStore('c', 0);
     store.putVersioned('a', '1', 'v1');
     store.removeVersioned('b', 'v1');
     store.set('a', '2');
@@ -66,7 +66,7 @@ describe('PartitionStore versions and tombstones', () => {
   });
 
   it('a plain delete forgets the version of an entry it removes but leaves a tombstone alone', () => {
-    const store = new PartitionStore();
+    const store = new PartitionStore('c', 0);
     store.putVersioned('a', '1', 'v1');
     store.removeVersioned('b', 'v1');
     expect(store.delete('a')).toBe('1');
@@ -77,7 +77,7 @@ describe('PartitionStore versions and tombstones', () => {
   });
 
   it('clear drops entries, versions and tombstones', () => {
-    const store = new PartitionStore();
+    const store = new PartitionStore('c', 0);
     store.set('plain', 'p');
     store.putVersioned('a', '1', 'v1');
     store.removeVersioned('b', 'v1');
@@ -95,7 +95,7 @@ describe('PartitionStore versions and tombstones', () => {
 function harness() {
   const caches = new CacheRegistry(8);
   caches.create(parseCacheDefinition('c', {}, 8));
-  const context: HandlerContext = { caches };
+  const context: HandlerContext = { caches, partitionMap: () => ({ epoch: 0, members: [], caches: {} }), leads: () => true };
   const call = (opcode: number, ...args: unknown[]) => handlers[opcode as Opcode]([1, opcode, ...args], context);
   const cache = caches.require('c');
   return {

@@ -68,6 +68,13 @@ export class PartitionLostError extends ShoalError {
   }
 }
 
+/** The node does not lead the key's partition under its map: refresh the map and retry there. */
+export class NotPrimaryError extends ShoalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NotPrimary, message, options);
+  }
+}
+
 /** No node could serve the request now. */
 export class UnavailableError extends ShoalError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -105,6 +112,7 @@ const classByCode: Partial<Record<ErrorCode, new (message: string, options?: { c
   [ErrorCode.SqlError]: SqlError,
   [ErrorCode.PartitionLost]: PartitionLostError,
   [ErrorCode.Unavailable]: UnavailableError,
+  [ErrorCode.NotPrimary]: NotPrimaryError,
   [ErrorCode.Overflow]: OverflowError,
   [ErrorCode.CacheConfigConflict]: CacheConfigConflictError,
   [ErrorCode.FrameTooLarge]: FrameTooLargeError,

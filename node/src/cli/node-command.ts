@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, nodeConfig } from '../config/node-config.js';
 import { ShoalNode } from '../shoal-node.js';
-import { nonEmpty, parseLogLevel, parsePort, positiveInteger } from './option-parsers.js';
+import { type ClusterTiming, checkClusterTiming, DEFAULT_CLUSTER_TIMING } from '../cluster/cluster-timing.js';
+import { nonEmpty, parseEndpoint, parseEndpointList, parseLogLevel, parsePort, positiveInteger } from './option-parsers.js';
 
 interface NodeFlags {
   host: string;
@@ -11,6 +12,11 @@ interface NodeFlags {
   partitions: number;
   maxFrameBytes: number;
   logLevel: string;
+  seeds?: string[];
+  clusterSecret?: string;
+  advertise?: string;
+  heartbeatMs: number;
+  failureTimeoutMs: number;
 }
 
 /** `shoal node`: runs one node until SIGTERM or SIGINT. */
@@ -24,10 +30,41 @@ export function nodeCommand(): Command {
     .option('--partitions <n>', 'partitions per cache', positiveInteger(65_536), 1024)
     .option('--max-frame-bytes <n>', 'largest frame accepted, in bytes', positiveInteger(1024 * 1024 * 1024), 64 * 1024 * 1024)
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', parseLogLevel, 'info')
-    .action(async ({ id, authToken, ...rest }: NodeFlags) => {
-      const node = new ShoalNode(nodeConfig({ ...rest, ...(id === undefined ? {} : { id }), authToken: authToken ?? null }));
+    .option('--seeds <endpoints>', 'members to join through, host:port[,host:port...] (none: found a new cluster)', parseEndpointList)
+    .addOption(new Option('--cluster-secret <secret>', 'secret every member must share').env('SHOAL_CLUSTER_SECRET').argParser(nonEmpty))
+    .option('--advertise <endpoint>', 'host:port peers and clients reach this node at (default: --host:--port)', parseEndpoint)
+    .option('--heartbeat-ms <ms>', 'control-plane heartbeat interval', positiveInteger(10_000), DEFAULT_CLUSTER_TIMING.heartbeatMs)
+    .option('--failure-timeout-ms <ms>', 'silence after which a member is declared dead', positiveInteger(600_000), DEFAULT_CLUSTER_TIMING.failureTimeoutMs)
+    .action(async ({ id, authToken, seeds, clusterSecret, advertise, heartbeatMs, failureTimeoutMs, ...rest }: NodeFlags, command: Command) => {
+      let timing: ClusterTiming;
+      try {
+        timing = timingFrom(heartbeatMs, failureTimeoutMs);
+      } catch (err) {
+        return command.error(`error: ${(err as Error).message}`, { exitCode: 2 });
+      }
+      const node = new ShoalNode(
+        nodeConfig({
+          ...rest,
+          ...(id === undefined ? {} : { id }),
+          authToken: authToken ?? null,
+          seeds: seeds ?? [],
+          clusterSecret: clusterSecret ?? null,
+          advertise: advertise ?? null,
+          timing,
+        }),
+      );
       await runUntilSignalled(node);
     });
+}
+
+/** The data lease sits two heartbeats under the failure timeout, at most two thirds of it. */
+function timingFrom(heartbeatMs: number, failureTimeoutMs: number): ClusterTiming {
+  const dataLeaseMs = Math.min(Math.round((failureTimeoutMs * 2) / 3), failureTimeoutMs - 2 * heartbeatMs);
+  try {
+    return checkClusterTiming({ heartbeatMs, failureTimeoutMs, dataLeaseMs });
+  } catch (err) {
+    throw new Error(`--heartbeat-ms ${heartbeatMs} and --failure-timeout-ms ${failureTimeoutMs} do not fit: ${(err as Error).message}`);
+  }
 }
 
 async function runUntilSignalled(node: ShoalNode): Promise<void> {

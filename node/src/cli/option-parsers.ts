@@ -36,3 +36,10 @@ export function nonEmpty(text: string): string {
   if (text.trim() === '' || text.trim() !== text) throw new InvalidArgumentError('must be a non-empty value without surrounding spaces');
   return text;
 }
+
+/** A comma-separated list of `host:port` endpoints. */
+export function parseEndpointList(text: string): string[] {
+  const endpoints = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  if (endpoints.length === 0) throw new InvalidArgumentError('expected host:port[,host:port...]');
+  return endpoints.map(parseEndpoint);
+}

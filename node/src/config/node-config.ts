@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_PARTITION_COUNT } from '@shoal/client/protocol';
+import { type ClusterTiming, DEFAULT_CLUSTER_TIMING } from '../cluster/cluster-timing.js';
 
 /** Everything a node is started with. */
 export interface NodeConfig {
@@ -9,6 +10,12 @@ export interface NodeConfig {
   readonly partitions: number;
   readonly maxFrameBytes: number;
   readonly logLevel: string;
+  /** Members to join through (`host:port`); empty founds a new cluster. */
+  readonly seeds: readonly string[];
+  readonly clusterSecret: string | null;
+  /** The address peers and clients are told; defaults to host:port (the real port when started with 0). */
+  readonly advertise: string | null;
+  readonly timing: ClusterTiming;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -24,6 +31,10 @@ export function nodeConfig(overrides: Partial<NodeConfig> = {}): NodeConfig {
     partitions: DEFAULT_PARTITION_COUNT,
     maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
     logLevel: 'info',
+    seeds: [],
+    clusterSecret: null,
+    advertise: null,
+    timing: DEFAULT_CLUSTER_TIMING,
     ...overrides,
   };
 }

@@ -42,11 +42,20 @@ export function containsKey(request: WireRequest, context: HandlerContext): bool
   return cache.partitionFor(key).get(bytesToLatin1(key)) !== undefined;
 }
 
+/** Entries in the partitions this node leads: a client sums the answers of every member. */
 export function size(request: WireRequest, context: HandlerContext): number {
-  return cacheArg(request, context).size;
+  const cache = cacheArg(request, context);
+  let total = 0;
+  cache.partitions.forEach((partition, index) => {
+    if (context.leads(cache.name, index)) total += partition.size;
+  });
+  return total;
 }
 
-/** A page of whole partitions from `cursor`; the next cursor, or null at the end. */
+/**
+ * A page of whole partitions from `cursor`, which this node leads; it stops
+ * before the first partition another member leads. The next cursor, or null at the end.
+ */
 export function scan(request: WireRequest, context: HandlerContext): [number | null, Buffer[]] {
   const cache = cacheArg(request, context);
   const cursor = safeIntegerArg(request, 1, 'cursor');
@@ -56,7 +65,7 @@ export function scan(request: WireRequest, context: HandlerContext): [number | n
   const flat: Buffer[] = [];
   let bytes = 0;
   let next = cursor;
-  while (next < cache.partitions.length && flat.length / 2 < wanted && bytes < MAX_SCAN_BYTES) {
+  while (next < cache.partitions.length && flat.length / 2 < wanted && bytes < MAX_SCAN_BYTES && (next === cursor || context.leads(cache.name, next))) {
     const partition = cache.partitions[next++]!;
     for (const [key, value] of partition.entries) flat.push(latin1ToBytes(key), latin1ToBytes(value));
     bytes += partition.bytes;

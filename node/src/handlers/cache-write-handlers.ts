@@ -95,7 +95,11 @@ export function getAndRemove(request: WireRequest, context: HandlerContext): Buf
 
 export function clear(request: WireRequest, context: HandlerContext): null {
   const cache = cacheArg(request, context);
-  cache.stats.removals += cache.clear();
+  cache.partitions.forEach((partition, index) => {
+    if (!context.leads(cache.name, index)) return;
+    cache.stats.removals += partition.size;
+    partition.clear();
+  });
   return null;
 }
 

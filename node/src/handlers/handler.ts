@@ -6,6 +6,8 @@ export interface HandlerContext {
   readonly caches: CacheRegistry;
   /** The routing table clients hold. */
   partitionMap(): WirePartitionMap;
+  /** Whether this node leads the partition: whole-cache operations (size, scan, clear) cover only those. */
+  leads(cache: string, partition: number): boolean;
 }
 
 /**

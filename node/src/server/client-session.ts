@@ -11,13 +11,13 @@ import {
   type WireResponse,
   decodeFrame,
   encodeFrame,
+  type Opcode,
   isOpcode,
   opcodeName,
   packIntoFrames,
 } from '@shoal/client/protocol';
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
-import type { HandlerContext, HandlerTable } from '../handlers/handler.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { describeInput } from '../input/describe-input.js';
 
@@ -31,9 +31,15 @@ export interface SessionOptions {
   readonly highWaterBytes: number;
 }
 
+/** Runs one request: its result, a promise of it (a write waiting for its replicas), or a thrown `ShoalError`. */
+export type Dispatch = (opcode: Opcode, request: WireRequest, clientId: string | undefined) => unknown;
+
 const DRAIN_POLL_MS = 5;
 
-type SessionState = { readonly kind: 'awaiting-hello' } | { readonly kind: 'serving'; readonly clientName: string } | { readonly kind: 'closing' };
+type SessionState =
+  | { readonly kind: 'awaiting-hello' }
+  | { readonly kind: 'serving'; readonly clientName: string; readonly clientId: string | undefined }
+  | { readonly kind: 'closing' };
 
 /**
  * One client connection: the handshake, then frames of requests run through
@@ -48,8 +54,9 @@ export class ClientSession {
   constructor(
     private readonly socket: WebSocket,
     private readonly options: SessionOptions,
-    private readonly handlers: HandlerTable,
-    private readonly context: HandlerContext,
+    private readonly dispatch: Dispatch,
+    /** The partition map epoch, sent with every answer so a client knows when its map is stale. */
+    private readonly mapEpoch: () => number,
     private readonly metrics: NodeMetrics,
     private readonly log: Logger,
   ) {
@@ -85,7 +92,7 @@ export class ClientSession {
       this.log.warn({ client: frame.clientName }, 'client refused: wrong or missing auth token');
       return this.fail(ErrorCode.Unauthorized, 'wrong or missing auth token', CloseCode.Unauthorized);
     }
-    this.state = { kind: 'serving', clientName: frame.clientName };
+    this.state = { kind: 'serving', clientName: frame.clientName, clientId: frame.clientId };
     this.log.debug({ client: frame.clientName }, 'client connected');
     const { nodeId, partitionCount, maxFrameBytes } = this.options;
     this.send(encodeFrame({ kind: 'welcome', version: PROTOCOL_VERSION, nodeId, partitionCount, maxFrameBytes }));
@@ -108,12 +115,25 @@ export class ClientSession {
         return this.fail(ErrorCode.BadRequest, `request ${i} is not [id, opcode, ...args] with a numeric id`, CloseCode.ProtocolError);
       }
     }
-    const responses: WireResponse[] = new Array(requests.length);
+    const clientId = this.state.kind === 'serving' ? this.state.clientId : undefined;
+    const responses: (WireResponse | Promise<WireResponse>)[] = new Array(requests.length);
+    let waiting = false;
     for (let i = 0; i < requests.length; i++) {
       const request = requests[i]!;
-      responses[i] = this.run(request[0] as number, request);
+      const response = this.run(request[0] as number, request, clientId);
+      responses[i] = response;
+      if (response instanceof Promise) waiting = true;
     }
-    const frames = packIntoFrames(responses, (some) => ({ kind: 'responses', responses: some }), this.options.maxFrameBytes, (response, error): WireResponse => [
+    // Writes wait for their replicas; the frame's other answers wait with them, in order.
+    if (!waiting) return this.answer(responses as WireResponse[]);
+    void Promise.all(responses).then((settled) => {
+      if (this.state.kind !== 'closing') this.answer(settled);
+    });
+  }
+
+  private answer(responses: WireResponse[]): void {
+    const mapEpoch = this.mapEpoch();
+    const frames = packIntoFrames(responses, (some) => ({ kind: 'responses', responses: some, mapEpoch }), this.options.maxFrameBytes, (response, error): WireResponse => [
       response[0],
       ResponseStatus.Failed,
       error.code,
@@ -122,20 +142,31 @@ export class ClientSession {
     for (const frame of frames) this.send(frame);
   }
 
-  private run(id: number, request: WireRequest): WireResponse {
+  private run(id: number, request: WireRequest, clientId: string | undefined): WireResponse | Promise<WireResponse> {
     const opcode = request[1];
     if (!isOpcode(opcode)) return [id, ResponseStatus.Failed, ErrorCode.UnknownOperation, `unknown operation ${describeInput(opcode)}`];
     const started = performance.now();
+    let result: unknown;
     try {
-      const result = this.handlers[opcode](request, this.context);
-      return [id, ResponseStatus.Ok, result];
+      result = this.dispatch(opcode, request, clientId);
     } catch (err) {
-      if (err instanceof ShoalError) return [id, ResponseStatus.Failed, err.code, err.message];
-      this.log.error({ err, operation: opcodeName(opcode) }, 'handler failed');
-      return [id, ResponseStatus.Failed, ErrorCode.Internal, `internal error in ${opcodeName(opcode)}`];
-    } finally {
       this.metrics.observe(opcode, (performance.now() - started) / 1000);
+      return this.failure(id, opcode, err);
     }
+    if (!(result instanceof Promise)) {
+      this.metrics.observe(opcode, (performance.now() - started) / 1000);
+      return [id, ResponseStatus.Ok, result];
+    }
+    return result.then(
+      (value): WireResponse => [id, ResponseStatus.Ok, value],
+      (err): WireResponse => this.failure(id, opcode, err),
+    ).finally(() => this.metrics.observe(opcode, (performance.now() - started) / 1000));
+  }
+
+  private failure(id: number, opcode: Opcode, err: unknown): WireResponse {
+    if (err instanceof ShoalError) return [id, ResponseStatus.Failed, err.code, err.message];
+    this.log.error({ err, operation: opcodeName(opcode) }, 'handler failed');
+    return [id, ResponseStatus.Failed, ErrorCode.Internal, `internal error in ${opcodeName(opcode)}`];
   }
 
   private send(bytes: Uint8Array): void {

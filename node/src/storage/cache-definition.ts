@@ -7,7 +7,12 @@ export interface CacheDefinition {
   readonly mode: 'partitioned' | 'replicated';
   readonly backups: number;
   readonly partitions: number;
+  /** 'full': a write is answered once every copy applied it; 'primary': once the primary did (faster, may lose the latest writes on failover). */
+  readonly writeSync: WriteSync;
 }
+
+export const WriteSync = { Full: 'full', Primary: 'primary' } as const;
+export type WriteSync = (typeof WriteSync)[keyof typeof WriteSync];
 
 export const CacheMode = { Partitioned: 'partitioned', Replicated: 'replicated' } as const;
 
@@ -23,7 +28,7 @@ export function parseCacheDefinition(name: unknown, config: unknown, defaultPart
   if (typeof config !== 'object' || Object.getPrototypeOf(config) !== Object.prototype) {
     throw new BadRequestError(`cache config must be a plain object, got ${describeInput(config)}`);
   }
-  const { mode = CacheMode.Partitioned, backups = 1, partitions = defaultPartitions, ...rest } = config as Record<string, unknown>;
+  const { mode = CacheMode.Partitioned, backups = 1, partitions = defaultPartitions, writeSync = WriteSync.Full, ...rest } = config as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
     const named = unknown.slice(0, 3).map((field) => describeInput(field));
@@ -36,7 +41,8 @@ export function parseCacheDefinition(name: unknown, config: unknown, defaultPart
   if (!Number.isInteger(partitions) || (partitions as number) < 1 || (partitions as number) > MAX_PARTITIONS) {
     throw new BadRequestError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${describeInput(partitions)}`);
   }
-  return { name, mode, backups: backups as number, partitions: partitions as number };
+  if (writeSync !== WriteSync.Full && writeSync !== WriteSync.Primary) throw new BadRequestError(`writeSync must be 'full' or 'primary', got ${describeInput(writeSync)}`);
+  return { name, mode, backups: backups as number, partitions: partitions as number, writeSync };
 }
 
 /** Throws unless `name` can name a user cache. */
@@ -48,6 +54,6 @@ export function checkCacheName(name: unknown): asserts name is string {
 }
 
 export function sameDefinition(a: CacheDefinition, b: CacheDefinition): boolean {
-  return a.mode === b.mode && a.backups === b.backups && a.partitions === b.partitions;
+  return a.mode === b.mode && a.backups === b.backups && a.partitions === b.partitions && a.writeSync === b.writeSync;
 }
 

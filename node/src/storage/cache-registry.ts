@@ -9,7 +9,7 @@ export class CacheRegistry {
   private readonly caches = new Map<string, CacheStore>();
 
   constructor(private readonly defaultPartitions: number) {
-    this.caches.set(ATOMIC_LONGS_CACHE, new CacheStore({ name: ATOMIC_LONGS_CACHE, mode: 'partitioned', backups: 1, partitions: defaultPartitions }));
+    this.caches.set(ATOMIC_LONGS_CACHE, new CacheStore({ name: ATOMIC_LONGS_CACHE, mode: 'partitioned', backups: 1, partitions: defaultPartitions, writeSync: 'full' }));
   }
 
   /** Creates the cache; false if it exists with the same definition, `CACHE_CONFIG_CONFLICT` if with another. */
@@ -32,6 +32,11 @@ export class CacheRegistry {
     const cache = this.caches.get(name);
     if (cache === undefined) throw new CacheNotFoundError(`cache '${name}' does not exist; create it with createCache('${name}')`);
     return cache;
+  }
+
+  /** The cache, if this node has it. */
+  find(name: string): CacheStore | undefined {
+    return this.caches.get(name);
   }
 
   /** User caches (internal ones excluded). */

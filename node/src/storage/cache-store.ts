@@ -19,7 +19,7 @@ export class CacheStore {
   readonly stats: CacheStats = { gets: 0, hits: 0, misses: 0, puts: 0, removals: 0, stale: 0 };
 
   constructor(readonly definition: CacheDefinition) {
-    this.partitions = Array.from({ length: definition.partitions }, () => new PartitionStore());
+    this.partitions = Array.from({ length: definition.partitions }, (_, index) => new PartitionStore(definition.name, index));
   }
 
   get name(): string {

@@ -1,3 +1,4 @@
+import { EffectTag, recordEffect } from '../replication/effects.js';
 import { VersionedEntries } from './versioned-entries.js';
 
 /**
@@ -9,6 +10,12 @@ import { VersionedEntries } from './versioned-entries.js';
  * version: versions describe only what versioned changes wrote.
  */
 export class PartitionStore {
+  /** Which cache and partition this is: replication names partitions this way. */
+  constructor(
+    readonly cacheName: string,
+    readonly index: number,
+  ) {}
+
   readonly entries = new Map<string, string>();
   /** Bytes of keys and values held (versions and tombstones not included). */
   bytes = 0;
@@ -22,6 +29,7 @@ export class PartitionStore {
   set(key: string, value: string): string | undefined {
     const previous = this.write(key, value);
     if (this.versioned !== undefined) this.forget(this.versioned, key, previous !== undefined);
+    recordEffect(this, [EffectTag.Set, key, value]);
     return previous;
   }
 
@@ -29,6 +37,7 @@ export class PartitionStore {
   delete(key: string): string | undefined {
     const previous = this.erase(key);
     if (previous !== undefined && this.versioned !== undefined) this.forget(this.versioned, key, true);
+    if (previous !== undefined) recordEffect(this, [EffectTag.Delete, key]);
     return previous;
   }
 
@@ -37,6 +46,7 @@ export class PartitionStore {
     this.entries.clear();
     this.bytes = 0;
     this.versioned = undefined;
+    recordEffect(this, [EffectTag.Clear]);
   }
 
   get size(): number {
@@ -52,6 +62,7 @@ export class PartitionStore {
   putVersioned(key: string, value: string, version: string): string | undefined {
     const previous = this.write(key, value);
     (this.versioned ??= new VersionedEntries()).record(key, version, previous !== undefined, true);
+    recordEffect(this, [EffectTag.PutVersioned, key, value, version]);
     return previous;
   }
 
@@ -59,7 +70,19 @@ export class PartitionStore {
   removeVersioned(key: string, version: string): string | undefined {
     const previous = this.erase(key);
     (this.versioned ??= new VersionedEntries()).record(key, version, previous !== undefined, false);
+    recordEffect(this, [EffectTag.RemoveVersioned, key, version]);
     return previous;
+  }
+
+  /** Forgets `key` entirely: entry, version and tombstone. A replica drops this way what its primary no longer has. */
+  drop(key: string): void {
+    const previous = this.erase(key);
+    if (this.versioned !== undefined) this.forget(this.versioned, key, previous !== undefined);
+  }
+
+  /** Versions of versioned entries and tombstones, for copying the partition to a replica. */
+  get versions(): ReadonlyMap<string, string> | undefined {
+    return this.versioned?.versions;
   }
 
   /** Removed keys kept with their version. */

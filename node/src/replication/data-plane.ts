@@ -1,0 +1,195 @@
+import { NotPrimaryError } from '@shoal/client/protocol';
+import type { Logger } from 'pino';
+import type { AssignmentDelta } from '../cluster/cluster-state.js';
+import type { PartitionStore } from '../storage/partition-store.js';
+import type { CacheRegistry } from '../storage/cache-registry.js';
+import { DedupLog } from './dedup-log.js';
+import { type Effect, effectsToWire } from './effects.js';
+import { type CopyJob, keysToCopy, PartitionCopier } from './partition-copier.js';
+import { PrimaryPartition } from './primary-partition.js';
+import { ReplicaPartition } from './replica-partition.js';
+import type { ReplicationMessage } from './replication-messages.js';
+import { ReplicaReceiver } from './replica-receiver.js';
+
+export interface DataPlanePorts {
+  send(node: string, message: ReplicationMessage): boolean;
+  bufferedBytes(node: string): number;
+  /** A filling copy is whole: the control plane makes it an owner. */
+  copyCompleted(cache: string, partition: number, node: string, tenure: number): void;
+}
+
+/** What `/status` and metrics show of data movement. */
+export interface RebalanceStats {
+  copiesStarted: number;
+  copiesCompleted: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+const keyOf = (cache: string, partition: number) => `${cache}\u0000${partition}`;
+
+/**
+ * This node's part of replication: the partitions it leads (numbering and
+ * forwarding writes, copying to new replicas) and those it holds copies of.
+ * It follows the partition map as the control plane applies it.
+ */
+export class DataPlane {
+  readonly primaries = new Map<string, PrimaryPartition>();
+  readonly replicas = new Map<string, ReplicaPartition>();
+  readonly stats: RebalanceStats = { copiesStarted: 0, copiesCompleted: 0, bytesSent: 0, bytesReceived: 0 };
+  private readonly dedupLogs = new WeakMap<PartitionStore, DedupLog>();
+  private readonly copier: PartitionCopier;
+  private readonly receiver: ReplicaReceiver;
+  private nextSyncId = 1;
+
+  constructor(
+    private readonly selfId: string,
+    private readonly caches: CacheRegistry,
+    private readonly ports: DataPlanePorts,
+    private readonly log: Logger,
+  ) {
+    this.copier = new PartitionCopier({
+      stillWanted: (job) => this.primaryFor(job.store)?.progress.get(job.target)?.syncId === job.syncId,
+      sendChunk: (job, entries) => this.sendToReplica(job.store, job.target, { kind: 'sync-chunk', syncId: job.syncId, entries }),
+      finish: (job) => this.sendToReplica(job.store, job.target, { kind: 'sync-end', syncId: job.syncId, dedup: this.dedupOf(job.store).entries() }),
+      bufferedBytes: (node) => this.ports.bufferedBytes(node),
+      bytesSent: (count) => {
+        this.stats.bytesSent += count;
+      },
+    });
+    this.receiver = new ReplicaReceiver(this.replicas, ports, this.stats, (store) => this.dedupOf(store));
+  }
+
+  dedupOf(store: PartitionStore): DedupLog {
+    let dedup = this.dedupLogs.get(store);
+    if (!dedup) this.dedupLogs.set(store, (dedup = new DedupLog()));
+    return dedup;
+  }
+
+  primaryFor(store: PartitionStore): PrimaryPartition | undefined {
+    return this.primaries.get(keyOf(store.cacheName, store.index));
+  }
+
+  /** Numbers a write's effects and sends them to every copy; returns the seq to wait for. */
+  replicate(store: PartitionStore, effects: readonly Effect[], dedup: readonly [string, unknown] | null): number {
+    const primary = this.primaryFor(store);
+    if (!primary) throw new NotPrimaryError(`partition ${store.index} of '${store.cacheName}' is not led by this node`);
+    const seq = ++primary.seq;
+    const targets = primary.targets();
+    if (targets.length === 0) return seq;
+    const wire = effectsToWire(effects);
+    for (const target of targets) {
+      const sent = this.ports.send(target, { kind: 'replicate', cache: store.cacheName, partition: store.index, tenure: primary.tenure, seq, effects: wire, dedup });
+      // A lost message leaves a hole the replica cannot fill by itself; the copy restarts when the link is back.
+      if (!sent) primary.markIncomplete(target);
+    }
+    return seq;
+  }
+
+  /** Follows the map: roles gained and lost, copies to start, data to drop. */
+  onAssignments(deltas: readonly AssignmentDelta[]): void {
+    for (const delta of deltas) this.follow(delta);
+  }
+
+  /** A link to `peer` changed path: whatever it had in flight may be lost, so its copies start over. */
+  onLinkUp(peer: string): void {
+    for (const primary of this.primaries.values()) {
+      if (primary.progress.has(peer)) {
+        primary.markIncomplete(peer);
+        this.startCopy(primary, peer);
+      }
+    }
+  }
+
+  onMessage(from: string, message: ReplicationMessage): void {
+    const key = keyOf(message.cache, message.partition);
+    switch (message.kind) {
+      case 'replicate-ack':
+        return this.primaries.get(key)?.onAck(from, message.seq);
+      case 'replicate-refused':
+        return this.onRefused(from, key, message.reason, message.tenure);
+      case 'sync-done':
+        return this.onCopyDone(from, key, message.syncId, message.seq, message.tenure);
+      default:
+        return this.receiver.onMessage(from, message, this.caches);
+    }
+  }
+
+  get copying(): number {
+    return this.copier.pending;
+  }
+
+  stop(): void {
+    this.copier.stop();
+    for (const primary of this.primaries.values()) primary.fail(new NotPrimaryError('node stopping'));
+  }
+
+  private follow({ cache, partition, after }: AssignmentDelta): void {
+    const key = keyOf(cache, partition);
+    const store = this.caches.find(cache)?.partitions[partition];
+    const current = this.primaries.get(key);
+    const leads = after !== undefined && after.owners[0] === this.selfId;
+    if (current && (!leads || current.tenure !== after!.tenure)) {
+      current.fail(new NotPrimaryError(`partition ${partition} of '${cache}' has a new primary`));
+      this.primaries.delete(key);
+    }
+    const holds = after !== undefined && (after.owners.includes(this.selfId) || after.syncing.includes(this.selfId));
+    if (!store || !after || !holds) {
+      this.replicas.delete(key);
+      if (store && !holds) store.clear();
+      return;
+    }
+    if (leads) return this.lead(key, store, after.tenure, after.owners.slice(1), after.syncing);
+    let replica = this.replicas.get(key);
+    if (!replica) this.replicas.set(key, (replica = new ReplicaPartition(store, this.dedupOf(store))));
+    if (after.tenure > replica.tenure) {
+      replica.tenure = after.tenure;
+      replica.whole = false;
+    }
+  }
+
+  private lead(key: string, store: PartitionStore, tenure: number, owners: readonly string[], syncing: readonly string[]): void {
+    this.replicas.delete(key);
+    let primary = this.primaries.get(key);
+    if (!primary) this.primaries.set(key, (primary = new PrimaryPartition(store, tenure, this.dedupOf(store))));
+    for (const target of primary.setTargets(owners, syncing)) this.startCopy(primary, target);
+  }
+
+  private startCopy(primary: PrimaryPartition, target: string): void {
+    const progress = primary.progress.get(target);
+    if (!progress) return;
+    progress.syncId = this.nextSyncId++;
+    progress.complete = false;
+    this.stats.copiesStarted++;
+    const { store } = primary;
+    this.sendToReplica(store, target, { kind: 'sync-start', syncId: progress.syncId, seq: primary.seq });
+    const job: CopyJob = { store, target, syncId: progress.syncId, keys: keysToCopy(store), position: 0 };
+    this.copier.enqueue(job);
+  }
+
+  private onCopyDone(from: string, key: string, syncId: number, seq: number, tenure: number): void {
+    const primary = this.primaries.get(key);
+    if (!primary || primary.tenure !== tenure || !primary.onSyncDone(from, syncId, seq)) return;
+    this.stats.copiesCompleted++;
+    if (!primary.isOwner(from)) this.ports.copyCompleted(primary.store.cacheName, primary.store.index, from, tenure);
+  }
+
+  private onRefused(from: string, key: string, reason: 'stale' | 'gap', tenure: number): void {
+    const primary = this.primaries.get(key);
+    if (!primary || primary.tenure !== tenure) return;
+    if (reason === 'gap') {
+      primary.markIncomplete(from);
+      return this.startCopy(primary, from);
+    }
+    this.log.warn({ cache: primary.store.cacheName, partition: primary.store.index, replica: from }, 'a replica follows a newer primary: this one is fenced');
+    primary.fenced = true;
+    primary.fail(new NotPrimaryError('a newer primary leads this partition'));
+  }
+
+  private sendToReplica(store: PartitionStore, target: string, body: { kind: 'sync-start' | 'sync-chunk' | 'sync-end'; [field: string]: unknown }): void {
+    const primary = this.primaryFor(store);
+    if (!primary) return;
+    const message = { ...body, cache: store.cacheName, partition: store.index, tenure: primary.tenure } as ReplicationMessage;
+    if (!this.ports.send(target, message)) primary.markIncomplete(target);
+  }
+}
