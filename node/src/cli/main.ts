@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { cdcCommand } from './cdc-command.js';
+import { clusterCommand } from './cluster-command.js';
 import { nodeCommand } from './node-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -12,6 +13,7 @@ const program = new Command('shoal')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .addCommand(nodeCommand())
+  .addCommand(clusterCommand())
   .addCommand(statusCommand())
   .addCommand(cdcCommand());
 for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
