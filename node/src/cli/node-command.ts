@@ -68,25 +68,31 @@ function timingFrom(heartbeatMs: number, failureTimeoutMs: number): ClusterTimin
 }
 
 async function runUntilSignalled(node: ShoalNode): Promise<void> {
-  try {
-    await node.start();
-  } catch (err) {
-    node.log.fatal({ err }, `cannot listen on ${node.config.host}:${node.config.port}`);
-    process.exit(1);
-  }
+  // Handlers go in first: a node joining a cluster may be told to stop before it is admitted.
   let stopping = false;
+  let started: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     node.log.info({ signal }, 'shutting down');
-    node.stop().then(
-      () => process.exit(0),
-      (err) => {
-        node.log.error({ err }, 'unclean shutdown');
-        process.exit(1);
-      },
-    );
+    Promise.resolve(started)
+      .catch(() => {})
+      .then(() => node.stop())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          node.log.error({ err }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    started = node.start();
+    await started;
+  } catch (err) {
+    node.log.fatal({ err }, `cannot listen on ${node.config.host}:${node.config.port}`);
+    process.exit(1);
+  }
 }

@@ -10,6 +10,14 @@ export interface AssignmentChange {
   readonly syncing: readonly string[];
 }
 
+/** A filling copy that became whole under the primary of `tenure`. */
+export interface CompletedCopy {
+  readonly cache: string;
+  readonly partition: number;
+  readonly node: string;
+  readonly tenure: number;
+}
+
 /**
  * What the control-plane log replicates. Every node applies the same commands
  * in the same order to its `ClusterState`; `proposalId` lets the node that
@@ -21,5 +29,5 @@ export type ClusterCommand =
   | { readonly kind: 'create-cache'; readonly proposalId: string; readonly definition: CacheDefinition }
   | { readonly kind: 'destroy-cache'; readonly proposalId: string; readonly name: string }
   | { readonly kind: 'assign'; readonly proposalId: string; readonly changes: readonly AssignmentChange[] }
-  | { readonly kind: 'synced'; readonly proposalId: string; readonly cache: string; readonly partition: number; readonly node: string; readonly tenure: number }
+  | { readonly kind: 'synced'; readonly proposalId: string; readonly copies: readonly CompletedCopy[] }
   | { readonly kind: 'reset-lost'; readonly proposalId: string; readonly cache: string };

@@ -12,7 +12,7 @@ import {
 } from '../control-plane/index.js';
 import { DataPlane } from '../replication/data-plane.js';
 import type { CacheRegistry } from '../storage/cache-registry.js';
-import type { ClusterCommand } from './cluster-commands.js';
+import type { ClusterCommand, CompletedCopy } from './cluster-commands.js';
 import { ClusterState } from './cluster-state.js';
 import { type ClusterTiming, raftTimingFor } from './cluster-timing.js';
 import { Coordinator } from './coordinator.js';
@@ -37,6 +37,9 @@ type Command = ClusterCommand extends infer C ? (C extends unknown ? Omit<C, 'pr
 
 const PROPOSAL_TIMEOUT_MS = 10_000;
 const JOIN_RETRY_MS = 500;
+const COPY_REPORT_DELAY_MS = 20;
+/** Bounds an AppendEntries: a catching-up member gets the log in pieces it can digest between heartbeats. */
+const MAX_ENTRIES_PER_APPEND = 16;
 
 interface Pending {
   readonly resolve: (result: unknown) => void;
@@ -61,6 +64,8 @@ export class ClusterNode {
   private tickTimer: NodeJS.Timeout | undefined;
   private joinTimer: NodeJS.Timeout | undefined;
   private nextProposal = 1;
+  private completedCopies: CompletedCopy[] = [];
+  private copyReportTimer: NodeJS.Timeout | undefined;
   private lastApplied = 0;
 
   constructor(
@@ -86,6 +91,7 @@ export class ClusterNode {
       storage: new MemoryRaftStorage(),
       stateMachine: { apply: (entry) => this.apply(entry) },
       timing: raftTimingFor(options.timing),
+      maxEntriesPerAppend: MAX_ENTRIES_PER_APPEND,
       ...(founding ? { initialConfiguration: { voters: [options.id], learners: [] } } : {}),
       onStatusChange: (status) => this.log.info({ role: status.role, term: status.term, leader: status.leaderId }, 'control-plane status'),
     });
@@ -93,7 +99,7 @@ export class ClusterNode {
     this.dataPlane = new DataPlane(options.id, caches, {
       send: (node, message) => this.peers.send(node, message),
       bufferedBytes: (node) => this.peers.bufferedBytes(node),
-      copyCompleted: (cache, partition, node, tenure) => void this.propose({ kind: 'synced', cache, partition, node, tenure }).catch(() => {}),
+      copyCompleted: (cache, partition, node, tenure) => this.reportCopy({ cache, partition, node, tenure }),
     }, log);
     this.coordinator = new Coordinator(options.id, options.address, {
       raft: this.raft,
@@ -119,6 +125,7 @@ export class ClusterNode {
   stop(): void {
     clearInterval(this.tickTimer);
     clearTimeout(this.joinTimer);
+    clearTimeout(this.copyReportTimer);
     this.dataPlane.stop();
     this.peers.stop();
     for (const [id, pending] of this.pending) {
@@ -185,6 +192,16 @@ export class ClusterNode {
 
   private newProposalId(): string {
     return `${this.options.id}/${this.nextProposal++}`;
+  }
+
+  /** Completed copies go to the log in batches: one entry per copy would swamp it during a rebalance. */
+  private reportCopy(copy: CompletedCopy): void {
+    this.completedCopies.push(copy);
+    this.copyReportTimer ??= setTimeout(() => {
+      this.copyReportTimer = undefined;
+      const copies = this.completedCopies.splice(0);
+      this.propose({ kind: 'synced', copies }).catch((err) => this.log.warn({ err, copies: copies.length }, 'completed copies not recorded; the leader will copy again'));
+    }, COPY_REPORT_DELAY_MS);
   }
 
   private tick(): void {

@@ -83,7 +83,7 @@ export class ClusterState {
       case 'assign':
         return this.assign(command.changes, index);
       case 'synced':
-        return this.synced(command.cache, command.partition, command.node, command.tenure);
+        return command.copies.filter((copy) => this.synced(copy.cache, copy.partition, copy.node, copy.tenure)).length;
       case 'reset-lost':
         return this.resetLost(command.cache, index);
     }

@@ -96,10 +96,11 @@ export class Coordinator {
         this.changeMembership({ kind: 'add-learner', node: id });
         return;
       }
+      // Stays in `joins` until the add applies, so the learner is not mistaken for a leftover meanwhile.
       this.log.info({ member: id, address }, 'admitting a new member');
       this.lastSeen.set(id, this.clock.now());
       this.propose({ kind: 'add-member', id, address });
-      this.joins.delete(id);
+      return;
     }
   }
 
