@@ -108,7 +108,7 @@ describe('shoal cluster: a one-node run', () => {
   });
 });
 
-describe.skipIf(!process.env.SHOAL_CLUSTER_READY)('shoal cluster: three nodes', () => {
+describe('shoal cluster: three nodes', () => {
   it('forms one cluster that shoal status shows, and stops every node', async () => {
     const port = await freePort();
     const { child, exit, pids, endpoints } = await startCluster(['--nodes', '3', '--base-port', String(port), '--cluster-secret', 's3cret']);

@@ -2,15 +2,12 @@ import { Shoal } from '@shoal/client';
 import { describe, expect, it } from 'vitest';
 import { localClusters } from './cluster-fixture.js';
 
-/**
- * LocalCluster with three nodes: needs the node's clustering, so it runs
- * only with SHOAL_CLUSTER_READY set until that is in.
- */
+/** LocalCluster with three real nodes: membership through kills, joins and restarts. */
 const clusters = localClusters();
 
 const sorted = (ids: readonly string[]) => [...ids].sort();
 
-describe.skipIf(!process.env.SHOAL_CLUSTER_READY)('LocalCluster with three nodes', () => {
+describe('LocalCluster with three nodes', () => {
   it('forms, loses a node, and takes a new one in', async () => {
     const cluster = await clusters.start({ nodes: 3 });
     const formed = await cluster.waitForMembers(3);
