@@ -26,7 +26,8 @@ function rebalanceFully(m: ReturnType<typeof machine>): number {
     m.apply({ kind: 'assign', changes });
     for (const [cache, layout] of m.state.caches) {
       layout.assignments.forEach((assignment, partition) => {
-        for (const node of assignment.syncing) m.apply({ kind: 'synced', cache, partition, node, tenure: assignment.tenure });
+        const copies = assignment.syncing.map((node) => ({ cache, partition, node, tenure: assignment.tenure }));
+        if (copies.length > 0) m.apply({ kind: 'synced', copies });
       });
     }
     if (++rounds > 10) throw new Error('rebalancing does not converge');
