@@ -1,6 +1,8 @@
-import type { Invoker } from './invoker.js';
+import { encodeKey } from './protocol/codec.js';
 import { BadRequestError } from './protocol/errors.js';
 import { Opcode } from './protocol/opcodes.js';
+import { ATOMIC_LONGS_CACHE } from './protocol/partition-map.js';
+import type { Destination, Router } from './router.js';
 
 /**
  * A distributed counter, created at 0 on first use. Values are exact integers
@@ -8,19 +10,24 @@ import { Opcode } from './protocol/opcodes.js';
  * @example const orders = grid.atomicLong('orders'); await orders.incrementAndGet()
  */
 export class AtomicLong {
+  /** The primary of the counter's key in the atomic longs cache. */
+  private readonly destination: Destination;
+
   constructor(
     readonly name: string,
-    private readonly invoker: Invoker,
-  ) {}
+    private readonly router: Router,
+  ) {
+    this.destination = destinationOf(name);
+  }
 
   /** The current value. */
   async get(): Promise<number> {
-    return (await this.invoker.invoke(Opcode.AtomicGet, [this.name])) as number;
+    return (await this.invoke(Opcode.AtomicGet, [this.name])) as number;
   }
 
   /** Sets the value. */
   async set(value: number): Promise<void> {
-    await this.invoker.invoke(Opcode.AtomicSet, [this.name, checked(value, 'value')]);
+    await this.invoke(Opcode.AtomicSet, [this.name, checked(value, 'value')]);
   }
 
   /** Adds one and returns the new value. */
@@ -35,12 +42,12 @@ export class AtomicLong {
 
   /** Adds `delta` and returns the new value. */
   async addAndGet(delta: number): Promise<number> {
-    return (await this.invoker.invoke(Opcode.AtomicAddAndGet, [this.name, checked(delta, 'delta')])) as number;
+    return (await this.invoke(Opcode.AtomicAddAndGet, [this.name, checked(delta, 'delta')])) as number;
   }
 
   /** Adds `delta` and returns the previous value. */
   async getAndAdd(delta: number): Promise<number> {
-    return (await this.invoker.invoke(Opcode.AtomicGetAndAdd, [this.name, checked(delta, 'delta')])) as number;
+    return (await this.invoke(Opcode.AtomicGetAndAdd, [this.name, checked(delta, 'delta')])) as number;
   }
 
   /** Adds one and returns the previous value. */
@@ -51,7 +58,20 @@ export class AtomicLong {
   /** Sets `value` if the current value is `expected`; true if it did. */
   async compareAndSet(expected: number, value: number): Promise<boolean> {
     const args = [this.name, checked(expected, 'expected'), checked(value, 'value')];
-    return (await this.invoker.invoke(Opcode.AtomicCompareAndSet, args)) as boolean;
+    return (await this.invoke(Opcode.AtomicCompareAndSet, args)) as boolean;
+  }
+
+  private invoke(opcode: Opcode, args: readonly unknown[]): Promise<unknown> {
+    return this.router.send(this.destination, opcode, args);
+  }
+}
+
+function destinationOf(name: unknown): Destination {
+  try {
+    return { kind: 'key', cache: ATOMIC_LONGS_CACHE, keyBytes: encodeKey(name) };
+  } catch {
+    // Not a name at all: the node answers BAD_REQUEST, from wherever.
+    return { kind: 'home' };
   }
 }
 

@@ -1,8 +1,9 @@
-import type { Invoker } from './invoker.js';
 import { type Key, decodeKey, decodeValue, encodeKey, encodeValue } from './protocol/codec.js';
 import { BadRequestError } from './protocol/errors.js';
 import { Opcode } from './protocol/opcodes.js';
 import { ChangeTag, MAX_VERSION_BYTES } from './protocol/versions.js';
+import type { Router } from './router.js';
+import { scatter } from './scatter-gather.js';
 
 /** Keys per request when getAll/putAll/removeAll split a large batch. */
 const CHUNK = 10_000;
@@ -20,104 +21,119 @@ export type CacheChange<K, V> =
   | { readonly kind: 'remove'; readonly key: K; readonly version: Uint8Array };
 
 /**
- * A named cache on the grid. Absent keys read as `undefined`.
+ * A named cache on the grid. Absent keys read as `undefined`. Each operation
+ * goes to the primary of its key's partition (multi-key operations to every
+ * primary concerned, in parallel), and is retried there when the grid moves.
  * @example const c = grid.cache<string, Customer>('customers'); await c.put('c1', { name: 'Ada' })
  */
 export class Cache<K extends Key = Key, V = unknown> {
   constructor(
     readonly name: string,
-    private readonly invoker: Invoker,
+    private readonly router: Router,
   ) {}
 
   /** The value for `key`, or `undefined`. */
   async get(key: K): Promise<V | undefined> {
-    return this.valueOrUndefined(await this.invoker.invoke(Opcode.Get, [this.name, encodeKey(key)]));
+    return this.valueOrUndefined(await this.keyed(Opcode.Get, encodeKey(key)));
   }
 
-  /** A Map of the keys found (absent keys are left out). */
+  /** A Map of the keys found (absent keys are left out), in the order of `keys`. */
   async getAll(keys: Iterable<K>): Promise<Map<K, V>> {
     const all = [...keys];
+    const encoded = all.map((k) => encodeKey(k));
+    const values = new Array<V | null | undefined>(all.length);
+    await scatter(this.router, {
+      cache: this.name,
+      opcode: Opcode.GetAll,
+      keys: encoded,
+      chunk: CHUNK,
+      args: (items) => [this.name, items.map((i) => encoded[i])],
+      collect: (items, bytes) => {
+        const found = decodeValue(bytes as Uint8Array) as (V | null)[];
+        for (let k = 0; k < items.length; k++) values[items[k]!] = found[k];
+      },
+    });
     const found = new Map<K, V>();
-    const chunks: Promise<void>[] = [];
-    for (let start = 0; start < all.length; start += CHUNK) {
-      const slice = all.slice(start, start + CHUNK);
-      const encoded = slice.map((k) => encodeKey(k));
-      chunks.push(
-        this.invoker.invoke(Opcode.GetAll, [this.name, encoded], encoded.length).then((bytes) => {
-          const values = decodeValue(bytes as Uint8Array) as (V | null)[];
-          for (let i = 0; i < slice.length; i++) {
-            const value = values[i];
-            if (value != null) found.set(slice[i]!, value);
-          }
-        }),
-      );
+    for (let i = 0; i < all.length; i++) {
+      const value = values[i];
+      if (value != null) found.set(all[i]!, value);
     }
-    await Promise.all(chunks);
     return found;
   }
 
   /** Stores `value` under `key`. */
   async put(key: K, value: V): Promise<void> {
-    await this.invoker.invoke(Opcode.Put, [this.name, encodeKey(key), encodeValue(value)]);
+    await this.keyed(Opcode.Put, encodeKey(key), encodeValue(value));
   }
 
   /** Stores every entry. */
   async putAll(entries: ReadonlyMap<K, V> | Iterable<readonly [K, V]>): Promise<void> {
-    const flat: Uint8Array[] = [];
-    for (const [k, v] of entries) flat.push(encodeKey(k), encodeValue(v));
-    const requests: Promise<unknown>[] = [];
-    for (let start = 0; start < flat.length; start += 2 * CHUNK) {
-      const chunk = flat.slice(start, start + 2 * CHUNK);
-      requests.push(this.invoker.invoke(Opcode.PutAll, [this.name, chunk], chunk.length / 2));
+    const keys: Uint8Array[] = [];
+    const values: Uint8Array[] = [];
+    for (const [k, v] of entries) {
+      keys.push(encodeKey(k));
+      values.push(encodeValue(v));
     }
-    await Promise.all(requests);
+    await scatter(this.router, {
+      cache: this.name,
+      opcode: Opcode.PutAll,
+      keys,
+      chunk: CHUNK,
+      args: (items) => [this.name, items.flatMap((i) => [keys[i], values[i]])],
+      collect: () => {},
+    });
   }
 
   /** Removes `key`; true if it was there. */
   async remove(key: K): Promise<boolean> {
-    return (await this.invoker.invoke(Opcode.Remove, [this.name, encodeKey(key)])) as boolean;
+    return (await this.keyed(Opcode.Remove, encodeKey(key))) as boolean;
   }
 
   /** Removes every key; the number that were there. */
   async removeAll(keys: Iterable<K>): Promise<number> {
     const encoded = [...keys].map((k) => encodeKey(k));
-    const requests: Promise<unknown>[] = [];
-    for (let start = 0; start < encoded.length; start += CHUNK) {
-      const chunk = encoded.slice(start, start + CHUNK);
-      requests.push(this.invoker.invoke(Opcode.RemoveAll, [this.name, chunk], chunk.length));
-    }
-    return (await Promise.all(requests)).reduce((sum: number, n) => sum + (n as number), 0);
+    let removed = 0;
+    await scatter(this.router, {
+      cache: this.name,
+      opcode: Opcode.RemoveAll,
+      keys: encoded,
+      chunk: CHUNK,
+      args: (items) => [this.name, items.map((i) => encoded[i])],
+      collect: (_, count) => {
+        removed += count as number;
+      },
+    });
+    return removed;
   }
 
   /** True if `key` has a value. */
   async containsKey(key: K): Promise<boolean> {
-    return (await this.invoker.invoke(Opcode.ContainsKey, [this.name, encodeKey(key)])) as boolean;
+    return (await this.keyed(Opcode.ContainsKey, encodeKey(key))) as boolean;
   }
 
   /** Stores `value` only if `key` is absent; true if it stored it. */
   async putIfAbsent(key: K, value: V): Promise<boolean> {
-    return (await this.invoker.invoke(Opcode.PutIfAbsent, [this.name, encodeKey(key), encodeValue(value)])) as boolean;
+    return (await this.keyed(Opcode.PutIfAbsent, encodeKey(key), encodeValue(value))) as boolean;
   }
 
   /** Stores `value` only if `key` is present; true if it replaced. */
   async replace(key: K, value: V): Promise<boolean> {
-    return (await this.invoker.invoke(Opcode.Replace, [this.name, encodeKey(key), encodeValue(value)])) as boolean;
+    return (await this.keyed(Opcode.Replace, encodeKey(key), encodeValue(value))) as boolean;
   }
 
   /** Replaces only if the current value encodes to the same bytes as `expected`; true if it replaced. */
   async replaceIfEquals(key: K, expected: V, value: V): Promise<boolean> {
-    const args = [this.name, encodeKey(key), encodeValue(expected), encodeValue(value)];
-    return (await this.invoker.invoke(Opcode.ReplaceIfEquals, args)) as boolean;
+    return (await this.keyed(Opcode.ReplaceIfEquals, encodeKey(key), encodeValue(expected), encodeValue(value))) as boolean;
   }
 
   /** Stores `value` and returns the previous value, or `undefined`. */
   async getAndPut(key: K, value: V): Promise<V | undefined> {
-    return this.valueOrUndefined(await this.invoker.invoke(Opcode.GetAndPut, [this.name, encodeKey(key), encodeValue(value)]));
+    return this.valueOrUndefined(await this.keyed(Opcode.GetAndPut, encodeKey(key), encodeValue(value)));
   }
 
   /** Removes `key` and returns its value, or `undefined`. */
   async getAndRemove(key: K): Promise<V | undefined> {
-    return this.valueOrUndefined(await this.invoker.invoke(Opcode.GetAndRemove, [this.name, encodeKey(key)]));
+    return this.valueOrUndefined(await this.keyed(Opcode.GetAndRemove, encodeKey(key)));
   }
 
   /**
@@ -140,37 +156,53 @@ export class Cache<K extends Key = Key, V = unknown> {
    */
   async applyChanges(changes: readonly CacheChange<K, V>[]): Promise<boolean[]> {
     const wire = changes.map(encodeChange);
-    const requests: Promise<unknown>[] = [];
-    for (let start = 0; start < wire.length; start += CHUNK) {
-      const chunk = wire.slice(start, start + CHUNK);
-      requests.push(this.invoker.invoke(Opcode.ApplyChanges, [this.name, chunk], chunk.length));
-    }
-    return (await Promise.all(requests)).flatMap((applied) => applied as boolean[]);
+    const applied = new Array<boolean>(wire.length);
+    await scatter(this.router, {
+      cache: this.name,
+      opcode: Opcode.ApplyChanges,
+      keys: wire.map((change) => change[1] as Uint8Array),
+      chunk: CHUNK,
+      args: (items) => [this.name, items.map((i) => wire[i])],
+      collect: (items, results) => {
+        const answers = results as boolean[];
+        for (let k = 0; k < items.length; k++) applied[items[k]!] = answers[k]!;
+      },
+    });
+    return applied;
   }
 
-  /** The number of entries. */
+  /** The number of entries: the sum over every member of the entries of the partitions it is primary of. */
   async size(): Promise<number> {
-    return (await this.invoker.invoke(Opcode.Size, [this.name])) as number;
+    const counts = await this.router.everyMember(this.name, Opcode.Size, [this.name]);
+    return counts.reduce((sum: number, n) => sum + (n as number), 0);
   }
 
-  /** Removes every entry. */
+  /** Removes every entry, on every member. */
   async clear(): Promise<void> {
-    await this.invoker.invoke(Opcode.Clear, [this.name]);
+    await this.router.everyMember(this.name, Opcode.Clear, [this.name]);
   }
 
   /**
-   * Every entry, fetched a page of partitions at a time. Entries written during
-   * the scan may or may not appear.
+   * Every entry, fetched a page of partitions at a time. The cursor is a
+   * partition: each page comes from the primary of the cursor's partition,
+   * which answers from consecutive partitions it is primary of and says where
+   * to go on. Entries written during the scan may or may not appear.
    * @example for await (const [k, v] of cache.entries()) console.log(k, v)
    */
   async *entries(pageSize = SCAN_PAGE): AsyncGenerator<[K, V]> {
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new BadRequestError(`pageSize must be a positive integer, got ${pageSize}`);
     let cursor: number | null = 0;
     while (cursor !== null) {
-      const [next, flat] = (await this.invoker.invoke(Opcode.Scan, [this.name, cursor, pageSize])) as [number | null, Uint8Array[]];
+      const page = await this.router.send({ kind: 'partition', cache: this.name, partition: cursor }, Opcode.Scan, [this.name, cursor, pageSize]);
+      const [next, flat] = page as [number | null, Uint8Array[]];
       for (let i = 0; i < flat.length; i += 2) yield [decodeKey(flat[i]!) as K, decodeValue(flat[i + 1]!) as V];
       cursor = next;
     }
+  }
+
+  /** Sends a single-key request to the primary of `keyBytes`. */
+  private keyed(opcode: Opcode, keyBytes: Uint8Array, ...rest: Uint8Array[]): Promise<unknown> {
+    return this.router.send({ kind: 'key', cache: this.name, keyBytes }, opcode, [this.name, keyBytes, ...rest]);
   }
 
   private valueOrUndefined(bytes: unknown): V | undefined {

@@ -9,6 +9,7 @@ import { ResponseStatus } from './protocol/frame-kinds.js';
 import type { Frame, WireResponse } from './protocol/frames.js';
 import { type Opcode, opcodeName } from './protocol/opcodes.js';
 import { PROTOCOL_VERSION } from './protocol/version.js';
+import { RequestIds } from './request-ids.js';
 import type { Transport } from './transport/transport.js';
 
 export interface ConnectionOptions {
@@ -19,6 +20,24 @@ export interface ConnectionOptions {
   readonly clientName: string;
   readonly requestTimeoutMs: number;
   readonly reconnect: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  /** Sent in Hello: with the request id it names a write, so the node applies a retry once. */
+  readonly clientId?: string;
+  /** The id counter, shared by every connection of one client (default: this connection's own). */
+  readonly ids?: RequestIds;
+  /** Called with the map epoch a Responses frame carries, before its requests settle. */
+  readonly onMapEpoch?: (epoch: number) => void;
+  /**
+   * When the channel drops or a connection attempt fails, fail the requests
+   * not yet written too (CONNECTION_CLOSED), instead of holding them for the
+   * next handshake: a router retries them, possibly on another member.
+   */
+  readonly failQueuedOnDisconnect?: boolean;
+}
+
+/** Where a request sits in a retry: the id it keeps and the deadline of the whole call. */
+export interface RequestSlot {
+  readonly id?: number;
+  readonly deadline?: number;
 }
 
 /** Most requests one frame carries; larger bursts go out as several frames. */
@@ -42,13 +61,14 @@ export class Connection {
   private outgoing: (readonly unknown[])[] = [];
   private outgoingWeight = 0;
   private flushScheduled = false;
-  private nextId = 1;
+  private readonly ids: RequestIds;
   private endpointIndex = 0;
   private backoff: IBackoff<unknown> | undefined;
   private readonly sweepTimer: TimerHandle;
   private readyWaiters: { resolve: () => void; reject: (e: ShoalError) => void }[] = [];
 
   constructor(private readonly options: ConnectionOptions) {
+    this.ids = options.ids ?? new RequestIds();
     this.state = this.open();
     this.sweepTimer = options.clock.setInterval(() => this.expireOverdue(), Math.max(5, Math.min(options.requestTimeoutMs / 4, 250)));
   }
@@ -60,14 +80,23 @@ export class Connection {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
-  /** Sends one request; the result is the raw wire result. `weight` counts the keys it carries. */
-  request(opcode: Opcode, args: readonly unknown[], weight = 1): Promise<unknown> {
+  /** The node's id while the handshake is done, else undefined. */
+  get nodeId(): string | undefined {
+    return this.state.kind === 'ready' ? this.state.nodeId : undefined;
+  }
+
+  /**
+   * Sends one request; the result is the raw wire result. `weight` counts the
+   * keys it carries. A retry passes the id and deadline of its first attempt
+   * in `slot` (the id must not be pending here already).
+   */
+  request(opcode: Opcode, args: readonly unknown[], weight = 1, slot: RequestSlot = {}): Promise<unknown> {
     if (this.state.kind === 'closed') return Promise.reject(new ConnectionClosedError(this.state.reason.message, { cause: this.state.reason }));
-    const id = this.nextId;
-    this.nextId = id >= 0x7fffffff ? 1 : id + 1;
+    const id = slot.id ?? this.ids.next();
     const wire = [id, opcode, ...args];
+    const deadline = slot.deadline ?? this.options.clock.now() + this.options.requestTimeoutMs;
     return new Promise((resolve, reject) => {
-      const entry: PendingRequest = { wire, weight, deadline: this.options.clock.now() + this.options.requestTimeoutMs, resolve, reject, sent: false };
+      const entry: PendingRequest = { wire, weight, deadline, resolve, reject, sent: false };
       this.pending.set(id, entry);
       if (this.state.kind === 'ready') this.enqueue(entry);
     });
@@ -97,7 +126,7 @@ export class Connection {
     let channelRef: ConnectionState | undefined;
     try {
       const channel = this.options.transport.connect(endpoint, {
-        onOpen: () => channel.send(encodeFrame({ kind: 'hello', version: PROTOCOL_VERSION, authToken: this.options.authToken, clientName: this.options.clientName })),
+        onOpen: () => channel.send(encodeFrame(this.hello())),
         onMessage: (bytes) => this.onMessage(bytes, channelRef),
         onClose: (code, reason, error) => this.onChannelClosed(channelRef, code, reason, error),
       });
@@ -105,8 +134,17 @@ export class Connection {
       return channelRef;
     } catch (err) {
       // A transport that cannot even start an attempt counts as a failed attempt.
-      return this.waitToReconnect(new ConnectionClosedError(`cannot connect to ${endpoint}: ${(err as Error).message}`, { cause: err }));
+      const failure = new ConnectionClosedError(`cannot connect to ${endpoint}: ${(err as Error).message}`, { cause: err });
+      if (this.options.failQueuedOnDisconnect) this.failAll(failure, () => true);
+      return this.waitToReconnect(failure);
     }
+  }
+
+  private hello(): Frame {
+    const { authToken, clientName, clientId } = this.options;
+    return clientId === undefined
+      ? { kind: 'hello', version: PROTOCOL_VERSION, authToken, clientName }
+      : { kind: 'hello', version: PROTOCOL_VERSION, authToken, clientName, clientId };
   }
 
   private onMessage(bytes: Uint8Array, from: ConnectionState | undefined): void {
@@ -122,6 +160,7 @@ export class Connection {
       case 'welcome':
         return this.onWelcome(frame.nodeId, frame.version, frame.maxFrameBytes);
       case 'responses':
+        if (frame.mapEpoch !== undefined) this.options.onMapEpoch?.(frame.mapEpoch);
         return this.onResponses(frame.responses);
       case 'fatal':
         return this.onFatal(errorFromWire(frame.code, frame.message));
@@ -174,7 +213,7 @@ export class Connection {
     // Whatever ended the connection (a Fatal frame included), what was in flight failed because it closed.
     const failure = new ConnectionClosedError(`connection closed (${code}${reason ? ` ${reason}` : ''})`, { cause: error });
     // Requests already written may or may not have been applied: their callers must decide.
-    this.failAll(failure, (entry) => entry.sent);
+    this.failAll(failure, (entry) => entry.sent || this.options.failQueuedOnDisconnect === true);
     this.outgoing = [];
     this.outgoingWeight = 0;
     this.state = this.waitToReconnect(failure);

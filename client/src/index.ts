@@ -13,6 +13,7 @@ export {
   ConnectionClosedError,
   SqlError,
   PartitionLostError,
+  NotPrimaryError,
   UnavailableError,
   OverflowError,
   CacheConfigConflictError,

@@ -1,11 +1,10 @@
 import { AtomicLong } from './atomic-long.js';
 import { Cache } from './cache.js';
 import { type Clock, systemClock } from './clock.js';
-import { Connection } from './connection.js';
-import { Invoker } from './invoker.js';
 import type { Key } from './protocol/codec.js';
 import { BadRequestError, ShoalError, UnavailableError } from './protocol/errors.js';
 import { Opcode } from './protocol/opcodes.js';
+import { Router } from './router.js';
 import type { Transport } from './transport/transport.js';
 import { WebSocketTransport } from './transport/websocket-transport.js';
 
@@ -15,7 +14,7 @@ export interface ConnectOptions {
   readonly endpoints: readonly string[];
   /** The token the nodes were started with (`--auth-token`). */
   readonly authToken?: string;
-  /** Deadline of each request, in ms (default 5000). */
+  /** Deadline of each call, retries included, in ms (default 5000). */
   readonly requestTimeoutMs?: number;
   /** How long `connect` keeps trying before it fails with `UNAVAILABLE`, in ms (default 10000). */
   readonly connectTimeoutMs?: number;
@@ -44,22 +43,19 @@ export interface CacheInfo {
 }
 
 /**
- * A connection to a Shoal grid.
+ * A client of a Shoal grid: a home connection to the first endpoint that
+ * answers, the partition map, and a connection to each other member it routes to.
  * @example const grid = await Shoal.connect({ endpoints: ['127.0.0.1:7700'] })
  */
 export class Shoal {
-  private readonly invoker: Invoker;
+  private constructor(private readonly router: Router) {}
 
-  private constructor(private readonly connection: Connection) {
-    this.invoker = new Invoker(connection);
-  }
-
-  /** Connects and completes the handshake; fails with `UNAUTHORIZED` or `UNAVAILABLE`. */
+  /** Connects, completes the handshake and fetches the partition map; fails with `UNAUTHORIZED` or `UNAVAILABLE`. */
   static async connect(options: ConnectOptions): Promise<Shoal> {
     if (!Array.isArray(options?.endpoints) || options.endpoints.length === 0) throw new BadRequestError('connect needs at least one endpoint');
     for (const endpoint of options.endpoints) checkEndpoint(endpoint);
     const clock = options.clock ?? systemClock;
-    const connection = new Connection({
+    const router = new Router({
       endpoints: options.endpoints,
       transport: options.transport ?? new WebSocketTransport(),
       clock,
@@ -74,50 +70,61 @@ export class Shoal {
       timer = clock.setTimeout(() => reject(new UnavailableError(`no node answered at ${options.endpoints.join(', ')} within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([connection.whenReady(), gaveUp]);
+      await Promise.race([router.home.whenReady(), gaveUp]);
     } catch (err) {
-      connection.close();
+      router.close();
       if (err instanceof ShoalError) Error.captureStackTrace(err);
       throw err;
     } finally {
       if (timer) clock.clear(timer);
     }
-    return new Shoal(connection);
+    // Without a map (a node that has none) everything goes to the home connection.
+    await router.refreshMap();
+    return new Shoal(router);
   }
 
   /** Creates a cache; true if created, false if it already existed with the same config (`CACHE_CONFIG_CONFLICT` otherwise). */
   async createCache(name: string, config: CacheConfig = {}): Promise<boolean> {
-    return (await this.invoker.invoke(Opcode.CreateCache, [name, { ...config }])) as boolean;
+    const created = (await this.admin(Opcode.CreateCache, [name, { ...config }])) as boolean;
+    await this.router.refreshMap();
+    return created;
   }
 
   /** Drops a cache and its entries; true if it existed. */
   async destroyCache(name: string): Promise<boolean> {
-    return (await this.invoker.invoke(Opcode.DestroyCache, [name])) as boolean;
+    const existed = (await this.admin(Opcode.DestroyCache, [name])) as boolean;
+    await this.router.refreshMap();
+    return existed;
   }
 
   /** Every cache's definition. */
   async listCaches(): Promise<CacheInfo[]> {
-    return (await this.invoker.invoke(Opcode.ListCaches, [])) as CacheInfo[];
+    return (await this.admin(Opcode.ListCaches, [])) as CacheInfo[];
   }
 
   /** A handle on a cache (no round trip; a missing cache fails its first operation with `CACHE_NOT_FOUND`). */
   cache<K extends Key = Key, V = unknown>(name: string): Cache<K, V> {
-    return new Cache<K, V>(name, this.invoker);
+    return new Cache<K, V>(name, this.router);
   }
 
   /** A distributed counter, created at 0 on first use. */
   atomicLong(name: string): AtomicLong {
-    return new AtomicLong(name, this.invoker);
+    return new AtomicLong(name, this.router);
   }
 
-  /** One round trip to the node. */
+  /** One round trip to the home node. */
   async ping(): Promise<void> {
-    await this.invoker.invoke(Opcode.Ping, []);
+    await this.admin(Opcode.Ping, []);
   }
 
-  /** Closes the connection; pending requests fail with `CONNECTION_CLOSED`, and no handle stays open. */
+  /** Closes every connection; pending requests fail with `CONNECTION_CLOSED`, and no handle stays open. */
   async close(): Promise<void> {
-    this.connection.close();
+    this.router.close();
+  }
+
+  /** Admin operations go to the home connection. */
+  private admin(opcode: Opcode, args: readonly unknown[]): Promise<unknown> {
+    return this.router.send({ kind: 'home' }, opcode, args);
   }
 }
 

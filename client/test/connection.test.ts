@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../src/connection.js';
 import { ErrorCode, Opcode } from '../src/protocol/index.js';
+import { RequestIds } from '../src/request-ids.js';
 import { ManualClock } from './support/manual-clock.js';
 import { ScriptedTransport } from './support/scripted-transport.js';
 
@@ -168,5 +169,72 @@ describe('Connection', () => {
     clock.advance(100);
     expect(attempts).toBe(2);
     connection.close();
+  });
+});
+
+describe('Connection options a router uses', () => {
+  function routed(failQueuedOnDisconnect: boolean) {
+    const clock = new ManualClock();
+    const transport = new ScriptedTransport();
+    const ids = new RequestIds();
+    const epochs: number[] = [];
+    const options = {
+      transport,
+      clock,
+      authToken: null,
+      clientName: 't',
+      requestTimeoutMs: 1_000,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 100 },
+      clientId: 'c0ffee',
+      ids,
+      failQueuedOnDisconnect,
+      onMapEpoch: (epoch: number) => epochs.push(epoch),
+    };
+    const first = new Connection({ ...options, endpoints: ['a:1'] });
+    const second = new Connection({ ...options, endpoints: ['b:2'] });
+    return { clock, transport, first, second, epochs };
+  }
+
+  it('says hello with the client id, shares the id counter, and reports map epochs', async () => {
+    const { transport, first, second, epochs } = routed(false);
+    for (const peer of transport.peers) {
+      peer.open();
+      peer.welcome();
+    }
+    expect(transport.peers[0]!.received[0]).toMatchObject({ kind: 'hello', clientId: 'c0ffee' });
+    const results = [first.request(Opcode.Ping, []), second.request(Opcode.Ping, []), first.request(Opcode.Ping, [])];
+    await tick();
+    const ids = transport.peers.flatMap((peer) => peer.requestFrames().flatMap((f) => (f.kind === 'requests' ? f.requests.map((r) => r[0]) : [])));
+    expect(ids.sort()).toEqual([1, 2, 3]);
+    const [a] = transport.peers;
+    const [id] = ids;
+    a!.deliver({ kind: 'responses', responses: [[id as number, 0, null]], mapEpoch: 7 });
+    expect(epochs).toEqual([7]);
+    first.close();
+    second.close();
+    await Promise.allSettled(results);
+  });
+
+  it('a retry keeps the id and deadline it is given', async () => {
+    const { transport, clock, first, second } = routed(false);
+    transport.peers[0]!.open();
+    transport.peers[0]!.welcome();
+    const pending = first.request(Opcode.Get, ['c', new Uint8Array([1])], 1, { id: 42, deadline: 300 });
+    await tick();
+    const frame = transport.peers[0]!.requestFrames()[0];
+    expect(frame?.kind === 'requests' && frame.requests[0]![0]).toBe(42);
+    clock.advance(600);
+    await expect(pending).rejects.toMatchObject({ code: ErrorCode.Timeout });
+    first.close();
+    second.close();
+  });
+
+  it('with failQueuedOnDisconnect, a failed connection attempt fails what is queued with CONNECTION_CLOSED', async () => {
+    const { transport, first, second } = routed(true);
+    const queued = first.request(Opcode.Ping, []);
+    transport.peers[0]!.drop();
+    await expect(queued).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
+    first.close();
+    second.close();
   });
 });
