@@ -31,6 +31,7 @@ export class ChaosWorkload {
   readonly recorder = new HistoryRecorder();
   readonly errors: ClientError[] = [];
   operations = 0;
+  finalReadErrors = 0;
   private running = false;
   private loops: Promise<void>[] = [];
 
@@ -56,6 +57,7 @@ export class ChaosWorkload {
   /** Reads every key and counter once the faults are over (retrying: the cluster may still be settling). */
   async finalState(): Promise<{ finalReads: FinalReads; finalCounters: FinalCounters }> {
     const cache = this.options.grid.cache<string, Value>(this.options.cache);
+    this.finalReadErrors = 0;
     const finalReads = new Map<string, Value | undefined>();
     for (const key of this.keys()) finalReads.set(key, await settle(() => cache.get(key)));
     const finalCounters = new Map<string, number>();

@@ -300,7 +300,9 @@ export function readNodeFrame(data: Uint8Array, isBinary: boolean): NodeFrame | 
       }
       return { kind: 'welcome', nodeId: b, partitionCount: c, maxFrameBytes: d };
     case FrameKind.Responses:
-      if (wire.length !== 2 || !Array.isArray(a) || !a.every(Array.isArray)) return `malformed responses frame ${describe(wire)}`;
+      // The map epoch (third field) is optional: a non-negative integer when present.
+      if (wire.length < 2 || wire.length > 3 || !Array.isArray(a) || !a.every(Array.isArray)) return `malformed responses frame ${describe(wire)}`;
+      if (wire.length === 3 && !(Number.isSafeInteger(b) && (b as number) >= 0)) return `responses frame with a bad map epoch ${describe(wire)}`;
       return { kind: 'responses', entries: a as unknown[][] };
     case FrameKind.Fatal:
       if (wire.length !== 3 || typeof a !== 'string' || typeof b !== 'string') return `malformed fatal frame ${describe(wire)}`;

@@ -38,6 +38,9 @@ type Command = ClusterCommand extends infer C ? (C extends unknown ? Omit<C, 'pr
 const PROPOSAL_TIMEOUT_MS = 10_000;
 const JOIN_RETRY_MS = 500;
 const COPY_REPORT_DELAY_MS = 20;
+const COPY_SWEEP_MS = 500;
+/** A copy not finished after this long lost a message on the way; it starts over. */
+const STALLED_COPY_MS = 5_000;
 /** Bounds an AppendEntries: a catching-up member gets the log in pieces it can digest between heartbeats. */
 const MAX_ENTRIES_PER_APPEND = 16;
 
@@ -64,6 +67,7 @@ export class ClusterNode {
   private tickTimer: NodeJS.Timeout | undefined;
   private joinTimer: NodeJS.Timeout | undefined;
   private nextProposal = 1;
+  private lastCopySweep = 0;
   private completedCopies: CompletedCopy[] = [];
   private copyReportTimer: NodeJS.Timeout | undefined;
   private lastApplied = 0;
@@ -207,6 +211,11 @@ export class ClusterNode {
   private tick(): void {
     this.raft.tick();
     this.coordinator.tick();
+    const now = this.clock.now();
+    if (now - this.lastCopySweep > COPY_SWEEP_MS) {
+      this.lastCopySweep = now;
+      this.dataPlane.restartStalledCopies(STALLED_COPY_MS);
+    }
   }
 
   private askToJoin(): void {

@@ -39,6 +39,7 @@ export function clusterStatus(node: ClusterNode): object {
     }
   }
   const { stats } = node.dataPlane;
+  const held = [...node.dataPlane.primaries.values()].filter((primary) => primary.waiting > 0);
   return {
     nodeId: node.options.id,
     role: node.isMember ? raft.role : 'joining',
@@ -50,6 +51,16 @@ export function clusterStatus(node: ClusterNode): object {
     members: [...state.members.values()].map((member) => ({ id: member.id, address: member.address, voter: raft.configuration.voters.includes(member.id) })),
     partitions,
     lostPartitions: lost,
+    heldWrites: {
+      partitions: held.length,
+      writes: held.reduce((n, primary) => n + primary.waiting, 0),
+      sample: held.slice(0, 3).map((primary) => ({
+        cache: primary.store.cacheName,
+        partition: primary.store.index,
+        seq: primary.seq,
+        replicas: Object.fromEntries(primary.progress),
+      })),
+    },
     rebalancing: {
       syncing,
       copying: node.dataPlane.copying,

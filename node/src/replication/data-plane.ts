@@ -26,6 +26,9 @@ export interface RebalanceStats {
   bytesReceived: number;
 }
 
+/** A replica's complaints about a copy younger than this are about that copy's own start: ignore them. */
+const GAP_RESTART_MS = 200;
+
 const keyOf = (cache: string, partition: number) => `${cache}\u0000${partition}`;
 
 /**
@@ -115,6 +118,21 @@ export class DataPlane {
     }
   }
 
+  /**
+   * Starts again any copy that has not ended within `staleAfterMs` and is not
+   * still queued: its end, or its start, was lost on a link that changed.
+   */
+  restartStalledCopies(staleAfterMs: number): void {
+    const now = performance.now();
+    for (const primary of this.primaries.values()) {
+      for (const [target, progress] of primary.progress) {
+        if (progress.complete || now - progress.copyStartedAt < staleAfterMs || this.copier.isQueued(primary.store, target)) continue;
+        this.log.info({ cache: primary.store.cacheName, partition: primary.store.index, replica: target }, 'copy did not finish: starting it again');
+        this.startCopy(primary, target);
+      }
+    }
+  }
+
   get copying(): number {
     return this.copier.pending;
   }
@@ -160,6 +178,7 @@ export class DataPlane {
     if (!progress) return;
     progress.syncId = this.nextSyncId++;
     progress.complete = false;
+    progress.copyStartedAt = performance.now();
     this.stats.copiesStarted++;
     const { store } = primary;
     this.sendToReplica(store, target, { kind: 'sync-start', syncId: progress.syncId, seq: primary.seq });
@@ -178,6 +197,8 @@ export class DataPlane {
     const primary = this.primaries.get(key);
     if (!primary || primary.tenure !== tenure) return;
     if (reason === 'gap') {
+      // Once per copy: the replica refuses every message of a stream it lost track of.
+      if (primary.progress.get(from)?.complete === false && performance.now() - (primary.progress.get(from)?.copyStartedAt ?? 0) < GAP_RESTART_MS) return;
       primary.markIncomplete(from);
       return this.startCopy(primary, from);
     }

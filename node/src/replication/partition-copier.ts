@@ -40,6 +40,7 @@ export function keysToCopy(store: PartitionStore): string[] {
  */
 export class PartitionCopier {
   private readonly queue: CopyJob[] = [];
+  private readonly active: CopyJob[] = [];
   private running = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -52,6 +53,11 @@ export class PartitionCopier {
   enqueue(job: CopyJob): void {
     this.queue.push(job);
     this.pump();
+  }
+
+  /** True while a copy of `store` to `target` waits or runs. */
+  isQueued(store: PartitionStore, target: string): boolean {
+    return this.active.some((job) => job.store === store && job.target === target) || this.queue.some((job) => job.store === store && job.target === target);
   }
 
   get pending(): number {
@@ -67,20 +73,22 @@ export class PartitionCopier {
   private pump(): void {
     while (!this.stopped && this.running < this.concurrency && this.queue.length > 0) {
       this.running++;
-      this.step(this.queue.shift()!);
+      const job = this.queue.shift()!;
+      this.active.push(job);
+      this.step(job);
     }
   }
 
   private step(job: CopyJob): void {
     if (this.stopped) return;
-    if (!this.ports.stillWanted(job)) return this.done();
+    if (!this.ports.stillWanted(job)) return this.done(job);
     if (this.ports.bufferedBytes(job.target) > LINK_HIGH_WATER) {
       this.timer = setTimeout(() => this.step(job), THROTTLE_POLL_MS);
       return;
     }
     if (job.position >= job.keys.length) {
       this.ports.finish(job);
-      return this.done();
+      return this.done(job);
     }
     this.ports.sendChunk(job, this.nextChunk(job));
     setImmediate(() => this.step(job));
@@ -102,8 +110,9 @@ export class PartitionCopier {
     return entries;
   }
 
-  private done(): void {
+  private done(job: CopyJob): void {
     this.running--;
+    this.active.splice(this.active.indexOf(job), 1);
     this.pump();
   }
 }

@@ -8,6 +8,8 @@ export interface ReplicaProgress {
   /** False until a copy in this tenure finished: until then `acked` means nothing. */
   complete: boolean;
   syncId: number;
+  /** When the current copy started (monotonic ms), so a copy whose end was lost is started again. */
+  copyStartedAt: number;
 }
 
 interface Waiter {
@@ -42,7 +44,7 @@ export class PrimaryPartition {
     const wanted = new Set([...owners, ...syncing]);
     for (const node of this.progress.keys()) if (!wanted.has(node)) this.progress.delete(node);
     const added = [...wanted].filter((node) => !this.progress.has(node));
-    for (const node of added) this.progress.set(node, { acked: -1, complete: false, syncId: 0 });
+    for (const node of added) this.progress.set(node, { acked: -1, complete: false, syncId: 0, copyStartedAt: 0 });
     this.settle();
     return added;
   }
@@ -99,6 +101,11 @@ export class PrimaryPartition {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.reject(error);
+  }
+
+  /** Answers held back, for `/status`: a number that stays high means a replica stopped answering. */
+  get waiting(): number {
+    return this.waiters.length;
   }
 
   private settle(): void {

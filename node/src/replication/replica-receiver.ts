@@ -26,12 +26,13 @@ export class ReplicaReceiver {
 
   onMessage(from: string, message: ReplicationMessage, caches: CacheRegistry): void {
     const store = caches.find(message.cache)?.partitions[message.partition];
-    if (!store) return;
+    // Not ready for this stream (the cache is not created here yet): the primary must copy again later.
+    if (!store) return void this.refuse(from, message, 'gap');
     const key = `${message.cache}\u0000${message.partition}`;
     let replica = this.replicas.get(key);
     // The map here may lag the primary's: a message from a newer tenure is how this node learns it holds a copy.
     if (!replica && message.kind === 'sync-start') this.replicas.set(key, (replica = new ReplicaPartition(store, this.dedupOf(store))));
-    if (!replica) return;
+    if (!replica) return void this.refuse(from, message, 'gap');
     if (message.tenure < replica.tenure) return void this.refuse(from, message, 'stale');
     switch (message.kind) {
       case 'sync-start':
@@ -68,7 +69,11 @@ export class ReplicaReceiver {
   }
 
   private onEnd(from: string, replica: ReplicaPartition, message: SyncEndMessage): void {
-    if (message.tenure !== replica.tenure || !replica.finishFilling(message.syncId)) return;
+    if (message.tenure !== replica.tenure || !replica.finishFilling(message.syncId)) {
+      // The end of a copy whose start never came (or was replaced): ask for a new one.
+      if (replica.filling === undefined || replica.filling.syncId < message.syncId) this.refuse(from, message, 'gap');
+      return;
+    }
     for (const entry of message.dedup) if (Array.isArray(entry) && typeof entry[0] === 'string') replica.dedup.remember(entry[0], entry[1]);
     this.ports.send(from, { kind: 'sync-done', cache: message.cache, partition: message.partition, tenure: message.tenure, syncId: message.syncId, seq: replica.lastSeq });
   }
