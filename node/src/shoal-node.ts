@@ -5,11 +5,11 @@ import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { NodeConfig } from './config/node-config.js';
 import { ClusterNode } from './cluster/cluster-node.js';
-import { clusterStatus, partitionMapOf } from './cluster/cluster-status.js';
+import { clusterReadings, clusterStatus, partitionMapOf } from './cluster/cluster-status.js';
 import { RequestDispatch } from './cluster/request-dispatch.js';
 import type { HandlerContext } from './handlers/handler.js';
 import { handlers } from './handlers/handler-table.js';
-import { NodeMetrics } from './metrics/node-metrics.js';
+import { NodeMetrics, registerClusterMetrics } from './metrics/node-metrics.js';
 import { ClientSession } from './server/client-session.js';
 import { createHttpHandler } from './server/http-endpoints.js';
 import { CacheRegistry } from './storage/cache-registry.js';
@@ -45,6 +45,7 @@ export class ShoalNode {
       leads: (cache, partition) => this.cluster.state.assignment(cache, partition)?.owners[0] === this.config.id,
     };
     this.metrics = new NodeMetrics(this.caches);
+    registerClusterMetrics(this.metrics.registry, () => this.clusterNode && clusterReadings(this.clusterNode));
     this.http = createServer(createHttpHandler({ status: () => this.status(), metrics: () => this.scrape() }, this.log));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
     this.http.on('upgrade', (request, socket, head) => {

@@ -1,4 +1,5 @@
 import type { WireCacheRoute, WirePartitionMap } from '@shoal/client/protocol';
+import type { ClusterReadings } from '../metrics/node-metrics.js';
 import type { ClusterNode } from './cluster-node.js';
 import type { ClusterState } from './cluster-state.js';
 
@@ -69,5 +70,22 @@ export function clusterStatus(node: ClusterNode): object {
       bytesSent: stats.bytesSent,
       bytesReceived: stats.bytesReceived,
     },
+  };
+}
+
+/** What `/metrics` reads of the cluster at scrape time. */
+export function clusterReadings(node: ClusterNode): ClusterReadings {
+  const { stats } = node.dataPlane;
+  let heldWrites = 0;
+  for (const primary of node.dataPlane.primaries.values()) heldWrites += primary.waiting;
+  return {
+    members: node.state.members.size,
+    epoch: node.state.epoch,
+    leader: node.raft.status().role === 'leader',
+    copiesInProgress: node.dataPlane.copying,
+    copiesCompleted: stats.copiesCompleted,
+    bytesSent: stats.bytesSent,
+    bytesReceived: stats.bytesReceived,
+    heldWrites,
   };
 }

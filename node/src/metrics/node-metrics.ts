@@ -74,6 +74,34 @@ type Reading = readonly [labels: Record<string, string>, value: number];
  * A metric whose values live elsewhere as plain numbers (cheap to bump on the
  * hot path) and are read when Prometheus scrapes.
  */
+/** What the cluster shows at scrape time; undefined before the node started. */
+export interface ClusterReadings {
+  readonly members: number;
+  readonly epoch: number;
+  readonly leader: boolean;
+  readonly copiesInProgress: number;
+  readonly copiesCompleted: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly heldWrites: number;
+}
+
+/** Cluster gauges and counters: membership, the map epoch, and data movement while rebalancing. */
+export function registerClusterMetrics(registry: Registry, read: () => ClusterReadings | undefined): void {
+  const one = (pick: (readings: ClusterReadings) => number) => (): Iterable<Reading> => {
+    const readings = read();
+    return readings === undefined ? [] : [[{}, pick(readings)]];
+  };
+  readAtScrape('gauge', registry, 'shoal_cluster_members', 'Members in the cluster state', [], one((r) => r.members));
+  readAtScrape('gauge', registry, 'shoal_cluster_map_epoch', 'Epoch of the partition map', [], one((r) => r.epoch));
+  readAtScrape('gauge', registry, 'shoal_cluster_is_leader', '1 while this node leads the control plane', [], one((r) => (r.leader ? 1 : 0)));
+  readAtScrape('gauge', registry, 'shoal_rebalance_copies_in_progress', 'Partition copies queued or running on this node', [], one((r) => r.copiesInProgress));
+  readAtScrape('counter', registry, 'shoal_rebalance_copies_completed_total', 'Partition copies this node finished sending', [], one((r) => r.copiesCompleted));
+  readAtScrape('counter', registry, 'shoal_rebalance_bytes_sent_total', 'Bytes of entries copied to replicas', [], one((r) => r.bytesSent));
+  readAtScrape('counter', registry, 'shoal_rebalance_bytes_received_total', 'Bytes of entries received in copies', [], one((r) => r.bytesReceived));
+  readAtScrape('gauge', registry, 'shoal_replication_held_writes', 'Writes waiting for their replicas', [], one((r) => r.heldWrites));
+}
+
 function readAtScrape(kind: 'counter' | 'gauge', registry: Registry, name: string, help: string, labelNames: string[], readings: () => Iterable<Reading>): void {
   const registers = [registry];
   if (kind === 'counter') {
