@@ -103,6 +103,7 @@ export class ClusterNode {
     this.dataPlane = new DataPlane(options.id, caches, {
       send: (node, message) => this.peers.send(node, message),
       bufferedBytes: (node) => this.peers.bufferedBytes(node),
+      mapTenure: (cache, partition) => this.state.assignment(cache, partition)?.tenure ?? 0,
       copyCompleted: (cache, partition, node, tenure) => this.reportCopy({ cache, partition, node, tenure }),
     }, log);
     this.coordinator = new Coordinator(options.id, options.address, {
@@ -211,6 +212,9 @@ export class ClusterNode {
   private tick(): void {
     this.raft.tick();
     this.coordinator.tick();
+    const refusal = this.writeRefusal();
+    // Without a lease nothing held here can be trusted to complete: the client retries on the new primary.
+    if (refusal !== undefined && this.isMember) this.dataPlane.failHeld(new UnavailableError(refusal));
     const now = this.clock.now();
     if (now - this.lastCopySweep > COPY_SWEEP_MS) {
       this.lastCopySweep = now;

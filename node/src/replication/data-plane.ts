@@ -14,6 +14,8 @@ import { ReplicaReceiver } from './replica-receiver.js';
 export interface DataPlanePorts {
   send(node: string, message: ReplicationMessage): boolean;
   bufferedBytes(node: string): number;
+  /** The tenure of the partition's primary in this node's map (0 when unknown). */
+  mapTenure(cache: string, partition: number): number;
   /** A filling copy is whole: the control plane makes it an owner. */
   copyCompleted(cache: string, partition: number, node: string, tenure: number): void;
 }
@@ -60,7 +62,7 @@ export class DataPlane {
         this.stats.bytesSent += count;
       },
     });
-    this.receiver = new ReplicaReceiver(this.replicas, ports, this.stats, (store) => this.dedupOf(store));
+    this.receiver = new ReplicaReceiver(this.replicas, ports, this.stats, (store) => this.dedupOf(store), ports.mapTenure);
   }
 
   dedupOf(store: PartitionStore): DedupLog {
@@ -131,6 +133,11 @@ export class DataPlane {
         this.startCopy(primary, target);
       }
     }
+  }
+
+  /** Fails every write and read held for replicas: this node lost its lease, and the client should go elsewhere. */
+  failHeld(error: Error): void {
+    for (const primary of this.primaries.values()) if (primary.waiting > 0) primary.fail(error);
   }
 
   get copying(): number {

@@ -22,12 +22,17 @@ export class ReplicaReceiver {
     private readonly ports: ReceiverPorts,
     private readonly stats: { bytesReceived: number },
     private readonly dedupOf: (store: PartitionStore) => DedupLog,
+    /** The tenure of the partition's primary in this node's map: a primary below it was deposed. */
+    private readonly mapTenure: (cache: string, partition: number) => number,
   ) {}
 
   onMessage(from: string, message: ReplicationMessage, caches: CacheRegistry): void {
     const store = caches.find(message.cache)?.partitions[message.partition];
     // Not ready for this stream (the cache is not created here yet): the primary must copy again later.
     if (!store) return void this.refuse(from, message, 'gap');
+    // A deposed primary (one cut off while the others moved on) must not get anything acknowledged,
+    // even by a node that never held a copy under it or that leads the partition now.
+    if (message.tenure < this.mapTenure(message.cache, message.partition)) return void this.refuse(from, message, 'stale');
     const key = `${message.cache}\u0000${message.partition}`;
     let replica = this.replicas.get(key);
     // The map here may lag the primary's: a message from a newer tenure is how this node learns it holds a copy.
