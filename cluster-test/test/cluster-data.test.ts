@@ -1,7 +1,8 @@
 import { Shoal } from '@shoal/client';
-import { ATOMIC_LONGS_CACHE, Opcode, decodeValue, encodeKey, encodeValue, partitionMapFromWire, partitionOf } from '@shoal/client/protocol';
+import { ATOMIC_LONGS_CACHE, Opcode, PartitionLostError, decodeValue, encodeKey, encodeValue, partitionMapFromWire, partitionOf } from '@shoal/client/protocol';
 import { describe, expect, it } from 'vitest';
 import { waitForRebalancing } from '../src/chaos/settled.js';
+import { NodeProcess } from '../src/harness/index.js';
 import { localClusters } from './harness/cluster-fixture.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -86,3 +87,43 @@ async function retryUntilServed(grid: Shoal, clientId: string, endpoints: string
   }
   throw new Error('no node served the retried request');
 }
+
+describe('cluster membership and loss', { timeout: 120_000 }, () => {
+  it('a node with the wrong cluster secret is refused, logged, and joins nothing', async () => {
+    const cluster = await clusters.start({ nodes: 2, clusterSecret: 'right' });
+    await cluster.waitForMembers(2);
+    const intruder = await NodeProcess.start({ args: ['--seeds', cluster.endpoints().join(','), '--cluster-secret', 'wrong', '--id', 'intruder'] });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const view = await cluster.waitForMembers(2);
+      expect(view.members.map((member) => member.id)).not.toContain('intruder');
+      expect(intruder.logs).toContain('is --cluster-secret the same on every node?');
+      const status = (await (await fetch(`http://${intruder.endpoint}/status`)).json()) as { cluster: { role: string } };
+      expect(status.cluster.role).toBe('joining');
+    } finally {
+      await intruder.stop();
+    }
+  });
+
+  it('a partition whose every copy is gone fails with PARTITION_LOST, and the others keep serving', async () => {
+    const cluster = await clusters.start({ nodes: 3 });
+    await cluster.waitForMembers(3);
+    const grid = await Shoal.connect({ endpoints: cluster.endpoints(), requestTimeoutMs: 3_000 });
+    await grid.createCache('single-copy', { backups: 0 });
+    await waitForRebalancing(cluster);
+    const cache = grid.cache<string, number>('single-copy');
+    const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
+    await cache.putAll(new Map(keys.map((key, i) => [key, i])));
+    const victim = cluster.ids()[1]!;
+    await cluster.kill(victim);
+    await cluster.waitForMembers(2);
+    const outcomes = await Promise.allSettled(keys.map((key) => cache.get(key)));
+    const lost = outcomes.filter((o) => o.status === 'rejected');
+    const served = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(lost.length).toBeGreaterThan(0);
+    expect(served.length).toBeGreaterThan(0);
+    for (const outcome of lost) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(PartitionLostError);
+    for (const outcome of served) expect((outcome as PromiseFulfilledResult<number | undefined>).value).toBeTypeOf('number');
+    await grid.close();
+  });
+});
