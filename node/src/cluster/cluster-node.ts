@@ -68,6 +68,7 @@ export class ClusterNode {
   private joinTimer: NodeJS.Timeout | undefined;
   private nextProposal = 1;
   private lastCopySweep = 0;
+  private leaseExpiresAt = -Infinity;
   private completedCopies: CompletedCopy[] = [];
   private copyReportTimer: NodeJS.Timeout | undefined;
   private lastApplied = 0;
@@ -103,6 +104,7 @@ export class ClusterNode {
     this.dataPlane = new DataPlane(options.id, caches, {
       send: (node, message) => this.peers.send(node, message),
       bufferedBytes: (node) => this.peers.bufferedBytes(node),
+      isConnected: (node) => this.peers.isConnected(node),
       mapTenure: (cache, partition) => this.state.assignment(cache, partition)?.tenure ?? 0,
       copyCompleted: (cache, partition, node, tenure) => this.reportCopy({ cache, partition, node, tenure }),
     }, log);
@@ -151,6 +153,24 @@ export class ClusterNode {
   /** True while this node may take writes: it heard from the control-plane leader within the data lease. */
   hasWriteLease(): boolean {
     return this.writeRefusal() === undefined;
+  }
+
+  /**
+   * The hot path's lease check: true while now is before the lease expiry
+   * computed at the last tick. Contact times only move forward, so the cached
+   * expiry is never later than the true one.
+   */
+  leaseHolds(): boolean {
+    if (this.clock.now() < this.leaseExpiresAt) return true;
+    this.refreshLease();
+    return this.clock.now() < this.leaseExpiresAt;
+  }
+
+  private refreshLease(): void {
+    if (!this.isMember) return void (this.leaseExpiresAt = -Infinity);
+    const status = this.raft.status();
+    if (status.role === 'leader') this.leaseExpiresAt = status.leaseExpiresAt ?? -Infinity;
+    else this.leaseExpiresAt = status.lastLeaderContactAt === undefined ? -Infinity : status.lastLeaderContactAt + this.options.timing.dataLeaseMs;
   }
 
   /** Why this node may not take writes now, or undefined when it may. */
@@ -212,6 +232,7 @@ export class ClusterNode {
   private tick(): void {
     this.raft.tick();
     this.coordinator.tick();
+    this.refreshLease();
     const refusal = this.writeRefusal();
     // Without a lease nothing held here can be trusted to complete: the client retries on the new primary.
     if (refusal !== undefined && this.isMember) this.dataPlane.failHeld(new UnavailableError(refusal));

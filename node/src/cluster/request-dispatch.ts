@@ -108,8 +108,8 @@ export class RequestDispatch {
   }
 
   private requireLease(): void {
-    const refusal = this.cluster.writeRefusal();
-    if (refusal !== undefined) throw new UnavailableError(refusal);
+    if (this.cluster.leaseHolds()) return;
+    throw new UnavailableError(this.cluster.writeRefusal() ?? 'this node is renewing its control-plane lease');
   }
 
   private write(cache: CacheStore, opcode: Opcode, request: WireRequest, writeId: string | undefined, store: PartitionStore | undefined): unknown {

@@ -14,6 +14,8 @@ import { ReplicaReceiver } from './replica-receiver.js';
 export interface DataPlanePorts {
   send(node: string, message: ReplicationMessage): boolean;
   bufferedBytes(node: string): number;
+  /** False while no link to `node` is up: a copy to it waits for the link (and `onLinkUp`). */
+  isConnected(node: string): boolean;
   /** The tenure of the partition's primary in this node's map (0 when unknown). */
   mapTenure(cache: string, partition: number): number;
   /** A filling copy is whole: the control plane makes it an owner. */
@@ -72,7 +74,7 @@ export class DataPlane {
   }
 
   primaryFor(store: PartitionStore): PrimaryPartition | undefined {
-    return this.primaries.get(keyOf(store.cacheName, store.index));
+    return store.leader as PrimaryPartition | undefined;
   }
 
   /** Numbers a write's effects and sends them to every copy; returns the seq to wait for. */
@@ -128,7 +130,8 @@ export class DataPlane {
     const now = performance.now();
     for (const primary of this.primaries.values()) {
       for (const [target, progress] of primary.progress) {
-        if (progress.complete || now - progress.copyStartedAt < staleAfterMs || this.copier.isQueued(primary.store, target)) continue;
+        if (progress.complete || now - progress.copyStartedAt < staleAfterMs || !this.ports.isConnected(target)) continue;
+        if (this.copier.isQueued(primary.store, target)) continue;
         this.log.info({ cache: primary.store.cacheName, partition: primary.store.index, replica: target }, 'copy did not finish: starting it again');
         this.startCopy(primary, target);
       }
@@ -157,6 +160,7 @@ export class DataPlane {
     if (current && (!leads || current.tenure !== after!.tenure)) {
       current.fail(new NotPrimaryError(`partition ${partition} of '${cache}' has a new primary`));
       this.primaries.delete(key);
+      if (current.store.leader === current) current.store.leader = undefined;
     }
     const holds = after !== undefined && (after.owners.includes(this.selfId) || after.syncing.includes(this.selfId));
     if (!store || !after || !holds) {
@@ -176,7 +180,10 @@ export class DataPlane {
   private lead(key: string, store: PartitionStore, tenure: number, owners: readonly string[], syncing: readonly string[]): void {
     this.replicas.delete(key);
     let primary = this.primaries.get(key);
-    if (!primary) this.primaries.set(key, (primary = new PrimaryPartition(store, tenure, this.dedupOf(store))));
+    if (!primary) {
+      this.primaries.set(key, (primary = new PrimaryPartition(store, tenure, this.dedupOf(store))));
+      store.leader = primary;
+    }
     for (const target of primary.setTargets(owners, syncing)) this.startCopy(primary, target);
   }
 
@@ -186,6 +193,8 @@ export class DataPlane {
     progress.syncId = this.nextSyncId++;
     progress.complete = false;
     progress.copyStartedAt = performance.now();
+    // No link: the copy starts when one comes up (`onLinkUp`), not into the void.
+    if (!this.ports.isConnected(target)) return;
     this.stats.copiesStarted++;
     const { store } = primary;
     this.sendToReplica(store, target, { kind: 'sync-start', syncId: progress.syncId, seq: primary.seq });

@@ -1,6 +1,13 @@
 import { EffectTag, recordEffect } from '../replication/effects.js';
 import { VersionedEntries } from './versioned-entries.js';
 
+/** What a request needs of the partition's replication state: is it fenced, and when is a write safe. */
+export interface PartitionLeader {
+  readonly fenced: boolean;
+  readonly seq: number;
+  waitFor(seq: number): Promise<void> | undefined;
+}
+
 /**
  * The entries of one partition of one cache, keyed by the key's canonical bytes (latin1).
  *
@@ -17,6 +24,8 @@ export class PartitionStore {
   ) {}
 
   readonly entries = new Map<string, string>();
+  /** Set while this node leads the partition (by the data plane): the hot path reaches its replication state without a lookup. */
+  leader: PartitionLeader | undefined;
   /** Bytes of keys and values held (versions and tombstones not included). */
   bytes = 0;
   private versioned: VersionedEntries | undefined;
