@@ -1,11 +1,16 @@
 import type { BenchConfig } from './bench-config.js';
 import { HAND_PLACEHOLDER } from './benchmarks-file.js';
+import { clusterMarkdown } from './cluster-report.js';
+import type { ClusterRunResult } from './cluster-run.js';
 import { type MachineInfo, describeMachine } from './machine-info.js';
 import type { MetricResult } from './metric.js';
 import { markdownTable, missedTargets } from './results-table.js';
 
-/** The BENCHMARKS.md section of one run. */
-export function reportSection(machine: MachineInfo, config: BenchConfig, results: readonly MetricResult[]): string {
+/**
+ * The BENCHMARKS.md section of one run. The cluster part goes above the
+ * hand-written paragraph, which updateBenchmarksFile keeps to the section's end.
+ */
+export function reportSection(machine: MachineInfo, config: BenchConfig, results: readonly MetricResult[], cluster?: ClusterRunResult): string {
   const missed = missedTargets(results);
   const n = (x: number) => x.toLocaleString('en-US');
   return [
@@ -25,6 +30,7 @@ export function reportSection(machine: MachineInfo, config: BenchConfig, results
     '',
     missed.length === 0 ? 'Every target was met in this run.' : `Targets missed in this run: ${missed.join('; ')}.`,
     '',
+    ...(cluster === undefined ? [] : [clusterMarkdown(cluster), '']),
     HAND_PLACEHOLDER,
     '',
   ].join('\n');

@@ -3,6 +3,8 @@ import { type BenchConfig, UsageError, benchConfig } from './bench-config.js';
 import { updateBenchmarksFile } from './benchmarks-file.js';
 import { log, withBenchSession } from './bench-session.js';
 import { batchGet, counterIncrement } from './batch-and-counter-workloads.js';
+import { clusterConsole, missedClusterTargets } from './cluster-report.js';
+import { type ClusterRunResult, clusterCompleted, measureCluster } from './cluster-run.js';
 import { Dataset } from './dataset.js';
 import { concurrentGet, concurrentPut, sequentialGet } from './key-value-workloads.js';
 import { loadAndVerify } from './load-and-verify.js';
@@ -24,8 +26,7 @@ interface RunOutcome {
   readonly nodeProblems: readonly string[];
 }
 
-async function measure(config: BenchConfig, notes: string[]): Promise<RunOutcome> {
-  const data = new Dataset(config.keyCount, config.valueLength);
+async function measure(config: BenchConfig, data: Dataset, notes: string[]): Promise<RunOutcome> {
   return withBenchSession(async ({ node, redis, targets }) => {
     for (const target of targets) {
       const step = `load ${data.keys.length.toLocaleString('en-US')} keys into ${target.name}`;
@@ -37,9 +38,10 @@ async function measure(config: BenchConfig, notes: string[]): Promise<RunOutcome
   });
 }
 
-function printOutcome(outcome: RunOutcome, notes: readonly string[]): void {
-  const missed = missedTargets(outcome.results);
+function printOutcome(outcome: RunOutcome, cluster: ClusterRunResult, notes: readonly string[]): void {
+  const missed = [...missedTargets(outcome.results), ...missedClusterTargets(cluster)];
   process.stdout.write(`\n${consoleTable(outcome.results)}\n\n`);
+  process.stdout.write(`${clusterConsole(cluster)}\n\n`);
   process.stdout.write(missed.length === 0 ? 'All targets met.\n' : `Targets missed:\n${missed.map((m) => `  - ${m}\n`).join('')}`);
   for (const note of notes) process.stdout.write(`note: ${note}\n`);
   if (outcome.nodeProblems.length > 0) {
@@ -54,15 +56,20 @@ async function main(): Promise<void> {
   const load = currentLoad();
   const busy = busyWarning(load);
   if (busy !== undefined) log(`warning: ${busy}`);
-  const outcome = await measure(config, notes);
+  // One dataset for the single node and the cluster: both then read and write the very same keys.
+  const data = new Dataset(config.keyCount, config.valueLength);
+  const outcome = await measure(config, data, notes);
+  // After the single-node session has stopped its servers, so the cluster has the machine to itself.
+  const cluster = await measureCluster(config, data, outcome.results, notes);
   const machine = machineInfo(outcome.redisVersion, load);
   process.stdout.write(`\n${machine.date} — ${describeMachine(machine)}\n`);
-  printOutcome(outcome, notes);
+  printOutcome(outcome, cluster, notes);
   if (config.writeReport) {
     const path = join(REPO_ROOT, 'BENCHMARKS.md');
-    updateBenchmarksFile(path, machine.date, reportSection(machine, config, outcome.results));
+    updateBenchmarksFile(path, machine.date, reportSection(machine, config, outcome.results, cluster));
     log(`wrote the ${machine.date} section of ${path}`);
   }
+  if (!clusterCompleted(cluster)) throw new Error('a cluster scenario did not complete (its error is above)');
 }
 
 /** Name, code (Shoal errors have one), message, then the stack frames. */
