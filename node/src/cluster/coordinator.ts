@@ -31,6 +31,8 @@ export class Coordinator {
   private lastSeen = new Map<string, number>();
   private leadingSince: number | undefined;
   private awaitedIndex = 0;
+  /** The applied index at which planning last found the placement reached. */
+  private settledAt = -1;
 
   constructor(
     private readonly selfId: string,
@@ -59,8 +61,12 @@ export class Coordinator {
     this.admitJoins();
     // A learner waiting to vote goes first: new entries would keep it from ever catching up.
     if (!this.adjustVoters()) return;
+    // Planning hashes every partition: only worth it when the state moved since the last plan found nothing to do.
+    const applied = this.ports.lastApplied();
+    if (applied === this.settledAt) return;
     const changes = planRebalance(state, REBALANCE_LIMITS);
     if (changes.length > 0) this.propose({ kind: 'assign', changes });
+    else this.settledAt = applied;
   }
 
   private propose(command: Command): void {

@@ -17,8 +17,22 @@ const VNODES_PER_MEMBER = 40;
  * With fewer members than copies, a partition gets every member.
  * @example placePartitions(['n1', 'n2', 'n3'], 1024, 1)[7] // { primary: 'n2', backups: ['n3'] }
  */
-export function placePartitions(members: readonly string[], partitionCount: number, backups: number): PartitionPlacement[] {
+export function placePartitions(members: readonly string[], partitionCount: number, backups: number): readonly PartitionPlacement[] {
   if (members.length === 0) return [];
+  const key = `${[...members].sort().join('\u0000')}|${partitionCount}|${backups}`;
+  const cached = recentPlacements.get(key);
+  if (cached) return cached;
+  const placements = computePlacements(members, partitionCount, backups);
+  // Placement is a pure function of its inputs, and the leader asks the same question again and again.
+  if (recentPlacements.size >= PLACEMENT_CACHE_SIZE) recentPlacements.delete(recentPlacements.keys().next().value as string);
+  recentPlacements.set(key, placements);
+  return placements;
+}
+
+const PLACEMENT_CACHE_SIZE = 16;
+const recentPlacements = new Map<string, PartitionPlacement[]>();
+
+function computePlacements(members: readonly string[], partitionCount: number, backups: number): PartitionPlacement[] {
   const ring = new HashRing([...members].sort(), 'md5', { 'vnode count': VNODES_PER_MEMBER, 'max cache size': 0 });
   const copies = Math.min(backups + 1, members.length);
   const placements: PartitionPlacement[] = new Array(partitionCount);
