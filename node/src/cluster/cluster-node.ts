@@ -69,6 +69,7 @@ export class ClusterNode {
   private nextProposal = 1;
   private lastCopySweep = 0;
   private leaseExpiresAt = -Infinity;
+  private followed: { readonly id: string; readonly heardAt: number } | undefined;
   private completedCopies: CompletedCopy[] = [];
   private copyReportTimer: NodeJS.Timeout | undefined;
   private lastApplied = 0;
@@ -113,6 +114,7 @@ export class ClusterNode {
       state: this.state,
       propose: (command) => this.raft.propose({ ...command, proposalId: this.newProposalId() } as ClusterCommand),
       lastApplied: () => this.lastApplied,
+      previousLeader: () => this.followed,
     }, this.clock, options.timing, log);
   }
 
@@ -169,6 +171,9 @@ export class ClusterNode {
   private refreshLease(): void {
     if (!this.isMember) return void (this.leaseExpiresAt = -Infinity);
     const status = this.raft.status();
+    if (status.role === 'follower' && status.leaderId !== undefined && status.lastLeaderContactAt !== undefined) {
+      this.followed = { id: status.leaderId, heardAt: status.lastLeaderContactAt };
+    }
     if (status.role === 'leader') this.leaseExpiresAt = status.leaseExpiresAt ?? -Infinity;
     else this.leaseExpiresAt = status.lastLeaderContactAt === undefined ? -Infinity : status.lastLeaderContactAt + this.options.timing.dataLeaseMs;
   }

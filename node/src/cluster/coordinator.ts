@@ -15,6 +15,8 @@ export interface CoordinatorPorts {
   propose(command: Command): void;
   /** Index of the last entry this node applied. */
   lastApplied(): number;
+  /** The leader this node last followed, and when it last heard from it (this node's clock). */
+  previousLeader(): { readonly id: string; readonly heardAt: number } | undefined;
 }
 
 const REBALANCE_LIMITS: RebalanceLimits = { maxSyncing: 64, maxChanges: 512 };
@@ -54,7 +56,7 @@ export class Coordinator {
       return;
     }
     const now = this.clock.now();
-    this.leadingSince ??= now;
+    if (this.leadingSince === undefined) this.startLeading(now);
     if (this.ports.lastApplied() < this.awaitedIndex) return;
     if (!state.members.has(this.selfId)) return this.propose({ kind: 'add-member', id: this.selfId, address: this.selfAddress });
     this.detectFailures(now);
@@ -78,11 +80,27 @@ export class Coordinator {
     }
   }
 
+  /**
+   * A new leader knows nobody's silence but its predecessor's: it counts the
+   * others from its election, and the old leader from when it last heard from
+   * it. The old leader's lease ended before anyone could vote for this one,
+   * so declaring it dead at once promotes nothing it may still write to.
+   */
+  private startLeading(now: number): void {
+    this.leadingSince = now;
+    this.lastSeen = new Map();
+    const previous = this.ports.previousLeader();
+    if (previous && previous.id !== this.selfId) this.lastSeen.set(previous.id, previous.heardAt);
+  }
+
   private detectFailures(now: number): void {
+    // Give a predecessor that is alive (a pause, not a death) a few heartbeats to answer.
+    if (now - this.leadingSince! < 3 * this.timing.heartbeatMs) return;
     const progress = new Map(this.ports.raft.peerProgress().map((p) => [p.node, p.lastAckedSentAt]));
     for (const id of this.ports.state.members.keys()) {
       if (id === this.selfId) continue;
-      const seen = Math.max(progress.get(id) ?? -Infinity, this.lastSeen.get(id) ?? -Infinity, this.leadingSince ?? now);
+      const floor = this.lastSeen.has(id) ? -Infinity : this.leadingSince!;
+      const seen = Math.max(progress.get(id) ?? -Infinity, this.lastSeen.get(id) ?? -Infinity, floor);
       this.lastSeen.set(id, seen);
       if (now - seen <= this.timing.failureTimeoutMs) continue;
       this.log.warn({ member: id, silentMs: Math.round(now - seen) }, 'member silent past the failure timeout: removing it');
