@@ -1,44 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Shoal } from '@shoal/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLI_PATH, NodeProcess, freePort } from '../../../cluster-test/src/harness/index.js';
-import { Metrics, parsePrometheus } from '../../../cluster-test/test/support/helpers.js';
+import { CLI_PATH, NodeProcess } from '../../../cluster-test/src/harness/index.js';
+import { CdcChild, checkpointLine } from '../support/cdc-child.js';
 import { deliverWithDuplicates, generateHistory, ndjsonLine } from '../support/change-history.js';
 import { badValues, eventually, expectCachesEqual, readDeadLetters } from '../support/grid.js';
-
-/** `shoal cdc` as a child process, the way an operator runs it. */
-class CdcChild {
-  private output = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(
-    readonly child: ChildProcess,
-    readonly metricsPort: number,
-  ) {
-    child.stdout?.on('data', (c: Buffer) => (this.output = (this.output + c.toString()).slice(-100_000)));
-    child.stderr?.on('data', (c: Buffer) => (this.output = (this.output + c.toString()).slice(-100_000)));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  static async start(args: readonly string[], stdin: 'pipe' | 'ignore' = 'ignore'): Promise<CdcChild> {
-    const metricsPort = await freePort();
-    const child = spawn(process.execPath, [CLI_PATH, 'cdc', ...args, '--metrics', `127.0.0.1:${metricsPort}`, '--progress-interval', '200'], { stdio: [stdin, 'pipe', 'pipe'] });
-    return new CdcChild(child, metricsPort);
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  async metrics(): Promise<Metrics> {
-    const response = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);
-    const text = await response.text();
-    return new Metrics(text, parsePrometheus(text));
-  }
-}
 
 let node: NodeProcess;
 let grid: Shoal;
@@ -66,15 +35,6 @@ async function startCdc(args: readonly string[], stdin: 'pipe' | 'ignore' = 'ign
   const cdc = await CdcChild.start(args, stdin);
   children.push(cdc);
   return cdc;
-}
-
-function checkpointLine(path: string): number {
-  if (!existsSync(path)) return 0;
-  try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as { line: number }).line;
-  } catch {
-    return 0; // caught between the write and the rename: never, since the rename is atomic; but be safe
-  }
 }
 
 describe('shoal cdc', () => {

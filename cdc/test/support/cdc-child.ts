@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { CLI_PATH, freePort } from '../../../cluster-test/src/harness/index.js';
+import { Metrics, parsePrometheus } from '../../../cluster-test/test/support/helpers.js';
 
 /** `shoal cdc` as a child process, the way an operator runs it, with its output kept (the last 200 kB). */
 export class CdcChild {
@@ -25,6 +26,13 @@ export class CdcChild {
 
   get logs(): string {
     return this.output;
+  }
+
+  /** Its `/metrics`, parsed. */
+  async metrics(): Promise<Metrics> {
+    const response = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);
+    const text = await response.text();
+    return new Metrics(text, parsePrometheus(text));
   }
 
   get alive(): boolean {
