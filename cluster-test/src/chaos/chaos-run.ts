@@ -94,8 +94,9 @@ function watchProgress(cluster: LocalCluster, workload: ChaosWorkload, note: (li
     for (const id of cluster.ids()) {
       cluster.status(id).then(
         (status) => {
-          const part = status.cluster as { heldWrites?: unknown; rebalancing?: unknown; epoch?: unknown } | undefined;
-          note(`${id}: epoch ${String(part?.epoch)} held ${JSON.stringify(part?.heldWrites)} rebalancing ${JSON.stringify(part?.rebalancing)}`);
+          const part = status.cluster as { heldWrites?: unknown; rebalancing?: unknown; epoch?: unknown; role?: unknown; leader?: unknown; writeLease?: unknown; members?: { id: string; voter: boolean }[] } | undefined;
+          const members = part?.members?.map((m) => `${m.id}${m.voter ? '*' : ''}`).join(',');
+          note(`${id}: ${String(part?.role)} leader ${String(part?.leader)} lease ${String(part?.writeLease)} members ${members} epoch ${String(part?.epoch)} held ${JSON.stringify(part?.heldWrites)} rebalancing ${JSON.stringify(part?.rebalancing)}`);
         },
         (err: Error) => note(`${id}: no status (${err.message})`),
       );

@@ -98,7 +98,8 @@ const keyOf = (writer: number, k: number) => `k-${writer}-${k}`;
 
 async function settle<T>(read: () => Promise<T>): Promise<T> {
   let lastError: unknown;
-  for (let attempt = 0; attempt < 20; attempt++) {
+  // Each read already retries until its deadline inside the SDK; a few rounds more cover a cluster still settling.
+  for (let attempt = 0; attempt < 4; attempt++) {
     try {
       return await read();
     } catch (err) {

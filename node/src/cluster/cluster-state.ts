@@ -1,5 +1,6 @@
 import { ATOMIC_LONGS_CACHE, CacheConfigConflictError, CacheNotFoundError, DEFAULT_PARTITION_COUNT } from '@shoal/client/protocol';
 import { type CacheDefinition, sameDefinition } from '../storage/cache-definition.js';
+import { ATOMIC_LONG_BACKUPS } from '../storage/cache-registry.js';
 import type { AssignmentChange, ClusterCommand } from './cluster-commands.js';
 import { isLost, type PartitionAssignment } from './partition-assignment.js';
 import { placePartitions } from './placement.js';
@@ -43,7 +44,7 @@ export class ClusterState {
   private deltas: AssignmentDelta[] = [];
 
   constructor(internalPartitions = DEFAULT_PARTITION_COUNT) {
-    const definition: CacheDefinition = { name: ATOMIC_LONGS_CACHE, mode: 'partitioned', backups: 1, partitions: internalPartitions, writeSync: 'full' };
+    const definition: CacheDefinition = { name: ATOMIC_LONGS_CACHE, mode: 'partitioned', backups: ATOMIC_LONG_BACKUPS, partitions: internalPartitions, writeSync: 'full' };
     this.caches.set(ATOMIC_LONGS_CACHE, { definition, assignments: [] });
   }
 

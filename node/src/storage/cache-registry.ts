@@ -4,12 +4,15 @@ import { CacheStore } from './cache-store.js';
 
 export { ATOMIC_LONGS_CACHE };
 
+/** Backups of the atomic-longs cache: counters are few and small, and one lost cannot be rebuilt. */
+export const ATOMIC_LONG_BACKUPS = 2;
+
 /** Every cache on this node, by name. */
 export class CacheRegistry {
   private readonly caches = new Map<string, CacheStore>();
 
   constructor(private readonly defaultPartitions: number) {
-    this.caches.set(ATOMIC_LONGS_CACHE, new CacheStore({ name: ATOMIC_LONGS_CACHE, mode: 'partitioned', backups: 1, partitions: defaultPartitions, writeSync: 'full' }));
+    this.caches.set(ATOMIC_LONGS_CACHE, new CacheStore({ name: ATOMIC_LONGS_CACHE, mode: 'partitioned', backups: ATOMIC_LONG_BACKUPS, partitions: defaultPartitions, writeSync: 'full' }));
   }
 
   /** Creates the cache; false if it exists with the same definition, `CACHE_CONFIG_CONFLICT` if with another. */
