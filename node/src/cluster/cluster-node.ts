@@ -38,9 +38,9 @@ type Command = ClusterCommand extends infer C ? (C extends unknown ? Omit<C, 'pr
 const PROPOSAL_TIMEOUT_MS = 10_000;
 const JOIN_RETRY_MS = 500;
 const COPY_REPORT_DELAY_MS = 20;
-const COPY_SWEEP_MS = 500;
-/** A copy not finished after this long lost a message on the way; it starts over. */
-const STALLED_COPY_MS = 5_000;
+const COPY_SWEEP_MS = 250;
+/** A copy not answered this long after its end was sent lost a message on the way; it starts over. */
+const STALLED_COPY_MS = 1_000;
 /** Bounds an AppendEntries: a catching-up member gets the log in pieces it can digest between heartbeats. */
 const MAX_ENTRIES_PER_APPEND = 16;
 

@@ -58,7 +58,12 @@ export class DataPlane {
     this.copier = new PartitionCopier({
       stillWanted: (job) => this.primaryFor(job.store)?.progress.get(job.target)?.syncId === job.syncId,
       sendChunk: (job, entries) => this.sendToReplica(job.store, job.target, { kind: 'sync-chunk', syncId: job.syncId, entries }),
-      finish: (job) => this.sendToReplica(job.store, job.target, { kind: 'sync-end', syncId: job.syncId, dedup: this.dedupOf(job.store).entries() }),
+      finish: (job) => {
+        this.sendToReplica(job.store, job.target, { kind: 'sync-end', syncId: job.syncId, dedup: this.dedupOf(job.store).entries() });
+        // From here the replica owes one answer; the stall sweep counts from the end, not the start, of a long copy.
+        const progress = this.primaryFor(job.store)?.progress.get(job.target);
+        if (progress?.syncId === job.syncId) progress.copyStartedAt = performance.now();
+      },
       bufferedBytes: (node) => this.ports.bufferedBytes(node),
       bytesSent: (count) => {
         this.stats.bytesSent += count;
