@@ -55,6 +55,9 @@ export function agreedView(statuses: ReadonlyMap<string, NodeStatus>, members: n
   const agrees = (c: ClusterStatus | undefined) =>
     c !== undefined && c.members.length === members && c.epoch === first.epoch && c.leader === first.leader && memberIds(c) === ids;
   if (!clusters.every(agrees) || !first.members.some((m) => m.id === first.leader)) return undefined;
+  // Formed means voting too: a cluster whose new members are still learners dies with its leader.
+  const voters = Math.min(members, 5);
+  if (!clusters.every((c) => c!.members.filter((m) => m.voter).length === voters)) return undefined;
   return { leader: first.leader, epoch: first.epoch, members: first.members, statuses };
 }
 
