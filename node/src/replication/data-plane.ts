@@ -8,7 +8,7 @@ import { type Effect, effectsToWire } from './effects.js';
 import { type CopyJob, keysToCopy, PartitionCopier } from './partition-copier.js';
 import { PrimaryPartition } from './primary-partition.js';
 import { ReplicaPartition } from './replica-partition.js';
-import type { ReplicationMessage } from './replication-messages.js';
+import { partitionKey, type ReplicationMessage } from './replication-messages.js';
 import { ReplicaReceiver } from './replica-receiver.js';
 
 export interface DataPlanePorts {
@@ -33,7 +33,7 @@ export interface RebalanceStats {
 /** A replica's complaints about a copy younger than this are about that copy's own start: ignore them. */
 const GAP_RESTART_MS = 200;
 
-const keyOf = (cache: string, partition: number) => `${cache}\u0000${partition}`;
+const keyOf = partitionKey;
 
 /**
  * This node's part of replication: the partitions it leads (numbering and

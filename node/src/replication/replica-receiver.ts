@@ -3,7 +3,7 @@ import type { PartitionStore } from '../storage/partition-store.js';
 import type { DedupLog } from './dedup-log.js';
 import { applyEffects, effectsFromWire, EffectTag } from './effects.js';
 import { ReplicaPartition } from './replica-partition.js';
-import type { ReplicateMessage, ReplicationMessage, SyncChunkMessage, SyncEndMessage, SyncStartMessage } from './replication-messages.js';
+import { partitionKey, type ReplicateMessage, type ReplicationMessage, type SyncChunkMessage, type SyncEndMessage, type SyncStartMessage } from './replication-messages.js';
 
 interface ReceiverPorts {
   send(node: string, message: ReplicationMessage): boolean;
@@ -33,7 +33,7 @@ export class ReplicaReceiver {
     // A deposed primary (one cut off while the others moved on) must not get anything acknowledged,
     // even by a node that never held a copy under it or that leads the partition now.
     if (message.tenure < this.mapTenure(message.cache, message.partition)) return void this.refuse(from, message, 'stale');
-    const key = `${message.cache}\u0000${message.partition}`;
+    const key = partitionKey(message.cache, message.partition);
     let replica = this.replicas.get(key);
     // The map here may lag the primary's: a message from a newer tenure is how this node learns it holds a copy.
     if (!replica && message.kind === 'sync-start') this.replicas.set(key, (replica = new ReplicaPartition(store, this.dedupOf(store))));

@@ -74,3 +74,6 @@ export function isReplicationMessage(message: unknown): message is ReplicationMe
   const { kind, cache, partition, tenure } = message as Record<string, unknown>;
   return typeof kind === 'string' && KINDS.has(kind) && typeof cache === 'string' && Number.isInteger(partition) && Number.isInteger(tenure);
 }
+
+/** The key a node keeps a partition's replication state under. */
+export const partitionKey = (cache: string, partition: number): string => `${cache}\u0000${partition}`;
