@@ -41,7 +41,7 @@ export function integerArgument(arg: Compiled, name: string): Compiled {
 }
 
 export function numericArgument(arg: Compiled, name: string): Compiled {
-  const coerced = coerceTo(arg, ValueKind.Double);
+  const coerced = arg.kind === ValueKind.Unknown ? coerceTo(arg, ValueKind.Double) : arg;
   if (!isNumericKind(coerced.kind) && !(coerced.constant && coerced.value === null)) {
     throw new SqlError(`function ${name}(${arg.kind}) does not exist: it takes a number`);
   }

@@ -51,10 +51,10 @@ export function divideExact(a: unknown, b: unknown): string {
   return formatExact(quotient, quotientScale(quotient, Math.max(scaleOf(a), scaleOf(b))));
 }
 
-/** PostgreSQL's select_div_scale, simplified: enough places for 16 significant digits, never fewer than the operands'. */
+/** PostgreSQL's select_div_scale: 16 significant digits counted in base-10000 groups, never fewer places than the operands. */
 export function quotientScale(quotient: Decimal, operandScale: number): number {
-  const weight = quotient.isZero() ? 0 : Math.floor(Math.log10(Math.abs(quotient.toNumber()))) + 1;
-  return Math.min(1000, Math.max(operandScale, MIN_SIGNIFICANT_DIGITS - weight, 0));
+  const groupWeight = quotient.isZero() ? 0 : Math.floor(Math.floor(Math.log10(Math.abs(quotient.toNumber()))) / 4);
+  return Math.min(1000, Math.max(operandScale, MIN_SIGNIFICANT_DIGITS - groupWeight * 4, 0));
 }
 
 export function remainderExact(a: unknown, b: unknown): string {

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryGrid } from '../support/in-memory-host.js';
+
+const grid = new InMemoryGrid(1, 4);
+
+async function value(expr: string, params: unknown[] = []): Promise<unknown> {
+  const result = await grid.sql(`SELECT ${expr}`, params);
+  return result.rows[0]![0];
+}
+
+async function sqlError(text: string, params: unknown[] = []): Promise<string> {
+  try {
+    await grid.sql(text, params);
+  } catch (err) {
+    expect((err as { code?: string }).code).toBe('SQL_ERROR');
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${text} to fail`);
+}
+
+describe('arithmetic', () => {
+  it.each([
+    ['1 + 2 * 3', 7],
+    ['7 / 2', 3],
+    ['-7 / 2', -3],
+    ['7 % 3', 1],
+    ['-7 % 3', -1],
+    // The parser hands numeric literals over as JS numbers, so 7.0 arrives as the integer 7 and 1.50 as 1.5.
+    ['7.5 / 2', '3.7500000000000000'],
+    ['1 / 3.0', 0],
+    ['1 / 3.5', '0.28571428571428571429'],
+    ['0.1 + 0.2', '0.3'],
+    ['1.25 * 2', '2.50'],
+    ['2 - 5', -3],
+    ['-(3)', -3],
+    ['NULL + 1', null],
+    ['9007199254740993 + 0', 9007199254740993n],
+    ['CAST(1.5 AS DOUBLE) * 2', 3],
+  ])('%s', async (expr, expected) => {
+    expect(await value(expr)).toEqual(expected);
+  });
+
+  it('refuses division by zero for every numeric kind', async () => {
+    for (const expr of ['1 / 0', '1 % 0', '1.5 / 0', 'CAST(1 AS DOUBLE) / 0']) {
+      expect(await sqlError(`SELECT ${expr}`)).toBe('division by zero');
+    }
+  });
+
+  it('refuses arithmetic on text', async () => {
+    expect(await sqlError("SELECT 'a' || 1 + lower('x')")).toMatch(/operator does not exist/);
+  });
+});
+
+describe('three-valued logic', () => {
+  it.each([
+    ['NULL AND FALSE', false],
+    ['NULL AND TRUE', null],
+    ['NULL OR TRUE', true],
+    ['NULL OR FALSE', null],
+    ['NOT NULL', null],
+    ['NULL = NULL', null],
+    ['1 = 1 AND 2 > 1', true],
+    ['1 IN (1, NULL)', true],
+    ['2 IN (1, NULL)', null],
+    ['2 NOT IN (1, NULL)', null],
+    ['2 NOT IN (1, 3)', true],
+    ['NULL IN (1)', null],
+    ['2 BETWEEN 1 AND 3', true],
+    ['2 NOT BETWEEN 1 AND 3', false],
+    ['2 BETWEEN NULL AND 3', null],
+    ['NULL IS NULL', true],
+    ['1 IS NOT NULL', true],
+  ])('%s is %j', async (expr, expected) => {
+    expect(await value(expr)).toBe(expected);
+  });
+});
+
+describe('comparisons', () => {
+  it.each([
+    ['1 < 1.5', true],
+    ['2.0 = 2', true],
+    ["'abc' < 'abd'", true],
+    ["'B' < 'a'", true],
+    ["'\u{1F600}' > '\u{FFFD}'", true],
+    ["CAST('2024-01-02' AS DATE) > '2024-01-01'", true],
+    ['TRUE > FALSE', true],
+    ['9007199254740993 > 9007199254740992', true],
+  ])('%s is %j', async (expr, expected) => {
+    expect(await value(expr)).toBe(expected);
+  });
+
+  it('refuses comparing text with numbers', async () => {
+    expect(await sqlError("SELECT lower('a') = 1")).toMatch(/operator does not exist: text = int/);
+  });
+});
+
+describe('LIKE', () => {
+  it.each([
+    ["'hello' LIKE 'h%'", true],
+    ["'hello' LIKE 'h_llo'", true],
+    ["'hello' LIKE 'H%'", false],
+    ["'hello' ILIKE 'H%'", true],
+    ["'hello' NOT LIKE '%z%'", true],
+    ["'50%' LIKE '50\\%'", true],
+    ["'500' LIKE '50\\%'", false],
+    ["'a.c' LIKE 'a.c'", true],
+    ["'abc' LIKE 'a.c'", false],
+    ["NULL LIKE 'a'", null],
+    ["'line\nbreak' LIKE 'line%'", true],
+  ])('%s is %j', async (expr, expected) => {
+    expect(await value(expr)).toBe(expected);
+  });
+});
+
+describe('CASE, COALESCE, NULLIF, CAST', () => {
+  it.each([
+    ["CASE WHEN 1 > 2 THEN 'a' WHEN 2 > 1 THEN 'b' ELSE 'c' END", 'b'],
+    ["CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' END", 'two'],
+    ["CASE 3 WHEN 1 THEN 'one' END", null],
+    ['CASE NULL WHEN NULL THEN 1 ELSE 2 END', 2],
+    ['COALESCE(NULL, NULL, 3, 4)', 3],
+    ['COALESCE(NULL, 1.5)', '1.5'],
+    ['NULLIF(1, 1)', null],
+    ['NULLIF(1, 2)', 1],
+    ["CAST('42' AS INT)", 42],
+    ['CAST(2.5 AS INT)', 3],
+    ['CAST(-2.5 AS INT)', -3],
+    ['CAST(CAST(2.5 AS DOUBLE) AS INT)', 2],
+    ['CAST(12 AS TEXT)', '12'],
+    ["CAST('12.345' AS DECIMAL(10,2))", '12.35'],
+    ["CAST('t' AS BOOLEAN)", true],
+    ["CAST('2024-02-30' AS DATE) IS NULL", 'error'],
+  ])('%s = %j', async (expr, expected) => {
+    if (expected === 'error') {
+      expect(await sqlError(`SELECT ${expr}`)).toMatch(/invalid input/);
+      return;
+    }
+    expect(await value(expr)).toEqual(expected);
+  });
+
+  it('casts text to a timestamp', async () => {
+    expect(await value("CAST('2024-01-02 03:04:05' AS TIMESTAMP)")).toEqual(new Date('2024-01-02T03:04:05Z'));
+  });
+
+  it('refuses a CASE mixing text and numbers', async () => {
+    expect(await sqlError("SELECT CASE WHEN TRUE THEN 1 ELSE lower('a') END")).toMatch(/CASE types/);
+  });
+});
+
+describe('string functions', () => {
+  it.each([
+    ["lower('AbC')", 'abc'],
+    ["upper('AbC')", 'ABC'],
+    ["length('héllo')", 5],
+    ["length('\u{1F600}x')", 2],
+    ["substring('hello', 2, 3)", 'ell'],
+    ["substring('hello', 0, 3)", 'he'],
+    ["substr('hello', 3)", 'llo'],
+    ["trim('  x  ')", 'x'],
+    ["ltrim('  x  ')", 'x  '],
+    ["rtrim('xxaxx', 'x')", 'xxa'],
+    ["replace('a-b-c', '-', '+')", 'a+b+c'],
+    ["concat('a', NULL, 1, TRUE)", 'a1true'],
+    ["'a' || 'b'", 'ab'],
+    ["'a' || NULL", null],
+    ["strpos('hello', 'll')", 3],
+    ["left('hello', 2)", 'he'],
+    ["left('hello', -2)", 'hel'],
+    ["right('hello', 2)", 'lo'],
+    ["right('hello', -2)", 'llo'],
+  ])('%s = %j', async (expr, expected) => {
+    expect(await value(expr)).toEqual(expected);
+  });
+});
+
+describe('math functions', () => {
+  it.each([
+    ['abs(-3)', 3],
+    ['abs(-2.5)', '2.5'],
+    ['round(2.5)', '3'],
+    ['round(CAST(2.5 AS DOUBLE))', 2],
+    ['round(2.345, 2)', '2.35'],
+    ['round(1234, -2)', '1200'],
+    ['ceil(1.2)', '2'],
+    ['ceiling(CAST(1.2 AS DOUBLE))', 2],
+    ['floor(-1.2)', '-2'],
+    ['mod(7, 3)', 1],
+    ['power(2, 10)', 1024],
+    ['sqrt(16)', 4],
+    ['sign(-5)', -1],
+    ['greatest(1, 5, NULL, 3)', 5],
+    ['least(1, 5, NULL, 3)', 1],
+    ["greatest('a', 'b')", 'b'],
+  ])('%s = %j', async (expr, expected) => {
+    expect(await value(expr)).toEqual(expected);
+  });
+
+  it('refuses the square root of a negative number', async () => {
+    expect(await sqlError('SELECT sqrt(-1)')).toMatch(/square root/);
+  });
+});
+
+describe('parameters', () => {
+  it('types a parameter by its context', async () => {
+    expect(await value('$1 + 1', [2])).toBe(3);
+    expect(await value('? || ?', ['a', 'b'])).toBe('ab');
+    expect(await value("CAST($1 AS DATE) = '2024-01-01'", ['2024-01-01'])).toBe(true);
+  });
+
+  it('checks the parameter count', async () => {
+    expect(await sqlError('SELECT $1 + $2', [1])).toMatch(/supplies 1 parameters, but prepared statement requires 2/);
+  });
+
+  it('names output columns like PostgreSQL', async () => {
+    const result = await grid.sql("SELECT 1, 1 AS one, lower('A'), CASE WHEN TRUE THEN 1 END, CAST('1' AS INT)");
+    expect(result.columns).toEqual(['?column?', 'one', 'lower', 'case', 'int']);
+  });
+});
