@@ -4,8 +4,9 @@ import type { IndexRange, IndexSchema, TableSchema } from '../sql-host.js';
 import { TableLayout } from './table-layout.js';
 import { type Comparator, comparatorFor } from './values/compare.js';
 
-// sorted-btree is CommonJS with its class as `default`; Node's ESM import sees the whole module object.
-const BTree = sortedBtree.default;
+// sorted-btree is CommonJS with its class as `default`: Node's ESM import gives the module object, bundlers the class.
+const imported = sortedBtree as unknown as { default?: unknown };
+const BTree = (typeof imported === 'function' ? imported : imported.default) as typeof sortedBtree.default;
 type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
 
 /** An index entry, or a probe: a bound that sorts before (-1) or after (+1) every entry sharing its values. */

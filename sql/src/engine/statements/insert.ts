@@ -25,8 +25,9 @@ export async function executeInsert(insert: Insert, run: ReadRunner, host: SqlHo
   if (insert.onConflict) checkConflictTarget(layout, insert.onConflict.target);
   if (!action) return result(await insertPlain(host, layout, rows));
   if (action.kind === 'nothing') {
-    const unique = [...new Map(rows.map((row) => [row.identity, row])).values()];
-    const inserted = await inChunks(unique, (row) => host.putIfAbsent(layout.name, row.key, layout.valueOf(row.cells)));
+    const unique = new Map<string, NewRow>();
+    for (const row of rows) if (!unique.has(row.identity)) unique.set(row.identity, row);
+    const inserted = await inChunks([...unique.values()], (row) => host.putIfAbsent(layout.name, row.key, layout.valueOf(row.cells)));
     return result(inserted.filter(Boolean).length);
   }
   return result(await upsert(host, layout, rows, action, run));
