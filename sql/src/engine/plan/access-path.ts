@@ -49,8 +49,11 @@ function restrictionsOf(expr: Expr, layout: TableLayout, offset: number, scope: 
     if (column === undefined) return [];
     const values = sides.map(constantOf);
     if (values.some((value) => value === undefined)) return [];
-    const converted = convertAll(layout, column, values.map((value) => value!.value));
-    return converted ? [{ column, op, values: converted }] : [];
+    const type = layout.columns[layout.positionOf(column)!]!.type;
+    const converted = values.map((value) => (value!.value === null ? null : exactValue(value!.value, type)));
+    // A value no stored one can equal drops out of an equality; a range bound that does not convert exactly is not used.
+    if (op === '=' || op === 'in') return [{ column, op, values: converted.filter((value) => value !== undefined) }];
+    return converted.every((value) => value !== undefined && value !== null) ? [{ column, op, values: converted }] : [];
   };
   switch (expr.kind) {
     case 'binary': {
@@ -73,22 +76,7 @@ function restrictionsOf(expr: Expr, layout: TableLayout, offset: number, scope: 
   }
 }
 
-/** The constants as the column stores them; undefined when one cannot equal any stored value exactly. */
-function convertAll(layout: TableLayout, column: string, values: readonly unknown[]): unknown[] | undefined {
-  const type = layout.columns[layout.positionOf(column)!]!.type;
-  const converted: unknown[] = [];
-  for (const value of values) {
-    if (value === null) {
-      converted.push(null);
-      continue;
-    }
-    const exact = exactValue(value, type);
-    if (exact === undefined) return undefined;
-    converted.push(exact);
-  }
-  return converted;
-}
-
+/** The constant as the column stores it; undefined when no stored value can equal it. */
 function exactValue(value: unknown, type: SqlType): unknown {
   try {
     const converted = convertValue(value, type, 'assign');
@@ -128,7 +116,7 @@ function indexAccess(layout: TableLayout, restrictions: readonly Restriction[]):
   for (const index of layout.info.schema.indexes) {
     const equal: unknown[] = [];
     for (const column of index.columns) {
-      const pinned = restrictions.find((restriction) => restriction.column === column && restriction.op === '=');
+      const pinned = restrictions.find((restriction) => restriction.column === column && restriction.op === '=' && restriction.values.length === 1);
       if (!pinned) break;
       equal.push(pinned.values[0]);
     }
