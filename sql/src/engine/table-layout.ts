@@ -18,6 +18,8 @@ export class TableLayout {
   private readonly positions: ReadonlyMap<string, number>;
   private readonly normalizers: readonly (((value: unknown) => unknown) | undefined)[];
   private readonly keyNames: readonly string[];
+  /** Columns named like Object.prototype members ("constructor"): read only as own fields. */
+  private readonly inherited: readonly boolean[];
 
   constructor(readonly info: TableInfo) {
     this.name = info.name;
@@ -28,6 +30,7 @@ export class TableLayout {
     this.keyNames = info.schema.primaryKey;
     this.keyPositions = this.keyNames.map((name) => this.positions.get(name) ?? -1);
     this.normalizers = this.kinds.map((kind) => normalizers[kind]);
+    this.inherited = this.names.map((name) => name in Object.prototype);
   }
 
   positionOf(column: string): number | undefined {
@@ -45,7 +48,7 @@ export class TableLayout {
     const names = this.names;
     const normalizers = this.normalizers;
     for (let i = 0; i < names.length; i++) {
-      let cell = object === undefined ? undefined : object[names[i]!];
+      let cell = object === undefined || (this.inherited[i] && !Object.hasOwn(object, names[i]!)) ? undefined : object[names[i]!];
       if (cell === undefined) cell = this.keyFallback(stored.key, i);
       else if (cell !== null) {
         const normalize = normalizers[i];
@@ -66,21 +69,20 @@ export class TableLayout {
     const keyIndex = this.keyPositions.indexOf(position);
     if (keyIndex < 0) return null;
     if (this.keyPositions.length === 1) return key ?? null;
-    if (key !== null && typeof key === 'object' && !Array.isArray(key)) return (key as Record<string, unknown>)[this.names[position]!] ?? null;
+    if (key !== null && typeof key === 'object' && !Array.isArray(key) && Object.hasOwn(key, this.names[position]!)) {
+      return (key as Record<string, unknown>)[this.names[position]!] ?? null;
+    }
     return null;
   }
 
   keyOf(row: readonly unknown[]): Key {
     if (this.keyPositions.length === 1) return row[this.keyPositions[0]!] as Key;
-    const key: Record<string, Key> = {};
-    for (let i = 0; i < this.keyPositions.length; i++) key[this.keyNames[i]!] = row[this.keyPositions[i]!] as Key;
-    return key;
+    // fromEntries defines fields, so a column named "__proto__" is data, not the prototype.
+    return Object.fromEntries(this.keyNames.map((name, i) => [name, row[this.keyPositions[i]!] as Key]));
   }
 
   valueOf(row: readonly unknown[]): Record<string, unknown> {
-    const value: Record<string, unknown> = {};
-    for (let i = 0; i < this.names.length; i++) value[this.names[i]!] = row[i] ?? null;
-    return value;
+    return Object.fromEntries(this.names.map((name, i) => [name, row[i] ?? null]));
   }
 }
 

@@ -73,6 +73,8 @@ function checkColumns(input: unknown): ColumnDefinition[] {
   return input.map((column: unknown, position) => {
     if (!isPlainObject(column)) throw new BadRequestError(`column ${position + 1} must be an object with name and type`);
     const name = checkName(column['name'], `column ${position + 1} name`);
+    // msgpack decoders refuse a field named __proto__, so a row with one could never be read back.
+    if (name === '__proto__') throw new BadRequestError('a column cannot be named "__proto__"');
     if (seen.has(name)) throw new BadRequestError(`column "${name}" is declared twice`);
     seen.add(name);
     const notNull = column['notNull'] ?? false;

@@ -28,3 +28,14 @@ describe('rows written by other writers (SDK, CDC ingester)', () => {
     expect((await grid.sql("SELECT a, b, v FROM pairs WHERE a = 1 AND b = 'x'")).rows).toEqual([[1, 'x', 7]]);
   });
 });
+
+describe('column names that are Object.prototype members', () => {
+  it('stores and reads them as plain data', async () => {
+    const grid = new InMemoryGrid(1, 4);
+    await grid.sql('CREATE TABLE odd (id INT PRIMARY KEY, "constructor" TEXT, "toString" TEXT)');
+    await grid.put('odd', [[2, { id: 2 }]]);
+    await grid.sql('INSERT INTO odd VALUES (1, $1, $2)', ['c', 't']);
+    expect((await grid.sql('SELECT id, "constructor", "toString" FROM odd ORDER BY id')).rows).toEqual([[1, 'c', 't'], [2, null, null]]);
+    await expect(grid.sql('CREATE TABLE bad (id INT PRIMARY KEY, "__proto__" TEXT)')).rejects.toThrow(/cannot be named "__proto__"/);
+  });
+});
