@@ -3,8 +3,8 @@ import type { ExprReader } from './convert-operators.js';
 import { isNode, listAt, nodeAt, refuseUnhandled, typeOf, unexpectedShape, unsupported, type RawNode } from './raw-ast.js';
 import { sqlType } from './sql-types.js';
 
-const FUNCTION_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'args', 'over']);
-const AGGREGATE_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'args', 'over']);
+/** `over` is left out on purpose: a call with OVER (...) is a window function, refused by name. */
+const CALL_KEYS: ReadonlySet<string> = new Set(['type', 'name', 'args']);
 const AGGREGATE_ARG_KEYS: ReadonlySet<string> = new Set(['expr', 'distinct']);
 const CASE_KEYS: ReadonlySet<string> = new Set(['type', 'expr', 'args']);
 const CAST_KEYS: ReadonlySet<string> = new Set(['type', 'keyword', 'expr', 'symbol', 'target']);
@@ -21,7 +21,7 @@ const CONSTRUCTS: Readonly<Record<string, string>> = {
 
 /** A function call; names fold to lower case unless quoted. `NOT (x)` also arrives as a call named "not". */
 export function convertFunction(node: RawNode, read: ExprReader): Expr {
-  refuseUnhandled(node, FUNCTION_KEYS, CALL_FEATURES, 'function call');
+  refuseUnhandled(node, CALL_KEYS, CALL_FEATURES, 'function call');
   const parts = listAt(nodeAt(node, 'name') ?? {}, 'name');
   const part = parts.length === 1 && isNode(parts[0]) ? parts[0] : undefined;
   if (!part || typeof part.value !== 'string') throw unsupported('schema-qualified function names');
@@ -36,7 +36,7 @@ export function convertFunction(node: RawNode, read: ExprReader): Expr {
 
 /** COUNT/SUM/AVG/MIN/MAX and the like: the parser gives one argument, `*`, and DISTINCT. */
 export function convertAggregate(node: RawNode, read: ExprReader): Expr {
-  refuseUnhandled(node, AGGREGATE_KEYS, CALL_FEATURES, 'aggregate');
+  refuseUnhandled(node, CALL_KEYS, CALL_FEATURES, 'aggregate');
   const args = nodeAt(node, 'args');
   if (typeof node.name !== 'string' || !args) throw unexpectedShape('aggregate');
   refuseUnhandled(args, AGGREGATE_ARG_KEYS, { orderby: 'ORDER BY inside an aggregate', separator: 'aggregates with a separator' }, 'aggregate');

@@ -8,7 +8,7 @@ import { typeOf, unsupported, type RawNode } from './raw-ast.js';
 
 type StatementConverter = (node: RawNode, ctx: ConvertContext) => Statement;
 
-/** By `type`, then for CREATE/DROP by `keyword` ("create table", "drop index", ...). */
+/** By `type`, followed by `keyword` where the parser gives one ("create table", "drop index", ...). */
 const converters: Readonly<Record<string, StatementConverter>> = {
   select: convertSelect,
   insert: convertInsert,
@@ -24,7 +24,7 @@ const converters: Readonly<Record<string, StatementConverter>> = {
 export function convertStatement(node: RawNode, ctx: ConvertContext): Statement {
   const type = typeOf(node).toLowerCase();
   const keyword = typeof node.keyword === 'string' ? node.keyword.toLowerCase() : '';
-  const name = type === 'create' || type === 'drop' ? `${type} ${keyword}` : type;
+  const name = keyword === '' ? type : `${type} ${keyword}`;
   const converter = converters[name];
   if (!converter) throw unsupported(name.toUpperCase() || 'this statement', 'Shoal runs SELECT, INSERT, UPDATE, DELETE, CREATE/DROP TABLE, CREATE/DROP INDEX and EXPLAIN');
   return converter(node, ctx);

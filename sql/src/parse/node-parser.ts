@@ -9,7 +9,8 @@ export type ParserOutcome =
   | { readonly kind: 'syntax-error'; readonly offset: number; readonly found: string | null };
 
 const parser = new postgres.Parser();
-const options = { database: 'postgresql' } as const;
+// Untrimmed: with its default trimming, the parser reports offsets into the trimmed text.
+const options = { database: 'postgresql', trimQuery: false } as const;
 
 interface PegSyntaxError {
   readonly name: 'SyntaxError';

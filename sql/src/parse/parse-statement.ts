@@ -3,15 +3,15 @@ import type { ParsedStatement, Statement } from '../ast.js';
 import type { ConvertContext } from './convert-context.js';
 import { convertSelect } from './convert-select.js';
 import { convertStatement } from './convert-statement.js';
-import { originalOffset, unedited, type EditedText } from './edited-text.js';
+import { originalOffset, unedited } from './edited-text.js';
 import { splitExplain } from './explain-prefix.js';
 import { Identifiers } from './identifiers.js';
-import { runParser, type ParserOutcome } from './node-parser.js';
+import { runParser } from './node-parser.js';
 import { Params } from './params.js';
-import { markersStandAlone, rewritePlaceholders } from './placeholders.js';
+import { resolvePlaceholders, type MarkedText } from './placeholders.js';
 import type { RawNode } from './raw-ast.js';
 import { syntaxError } from './syntax-error.js';
-import { findTrailingWith, parseTableOptions, type TableOptions } from './table-options.js';
+import { findTrailingWith, parseTableOptions, type TableOptions, type TrailingWith } from './table-options.js';
 
 /**
  * Parses one SQL statement (PostgreSQL dialect) into Shoal's AST.
@@ -42,39 +42,51 @@ export function parseStatement(text: string): ParsedStatement {
 interface Parsed {
   readonly statements: readonly RawNode[];
   readonly markers: ReadonlyMap<string, number>;
-  readonly options?: TableOptions;
+  /** Reads the trailing WITH clause, once the statement is known to be CREATE TABLE. */
+  readonly options?: () => TableOptions;
 }
 
-/** The parser's output for `text`, with the `?` and WITH rewrites applied only when the plain parse fails. */
+/** One parse of a candidate text, with the trailing WITH rescue when the plain parse fails there. */
+type WithAttempt =
+  | { readonly kind: 'parsed'; readonly statements: readonly RawNode[]; readonly clause?: TrailingWith }
+  | { readonly kind: 'syntax-error'; readonly offset: number };
+
+/** The parser's output for `text`, rewriting `?` placeholders only when the plain parse fails and the text has some. */
 function parseAround(text: string, original: string): Parsed {
-  let edited: EditedText = unedited(text);
-  let markers: ReadonlyMap<string, number> = new Map();
-  let outcome: ParserOutcome = runParser(text);
-  if (outcome.kind === 'syntax-error' && text.includes('?')) {
-    ({ edited, markers, outcome } = rewritePlaceholders(text));
-  }
-  if (outcome.kind === 'parsed') return checked({ statements: outcome.statements, markers });
-  const failure = outcome.offset;
-  const clause = findTrailingWith(edited.text);
-  if (!clause) throw syntaxError(original, originalOffset(edited, failure));
+  const plain = attemptWithOptions(text);
+  if (plain.kind === 'parsed' || !text.includes('?')) return settled(plain, { edited: unedited(text), markers: new Map() }, original);
+  const { marked, result } = resolvePlaceholders(text, attemptWithOptions);
+  return settled(result, marked, original);
+}
+
+function settled(attempt: WithAttempt, marked: MarkedText, original: string): Parsed {
+  const { edited, markers } = marked;
+  if (attempt.kind === 'syntax-error') throw syntaxError(original, originalOffset(edited, attempt.offset));
+  const clause = attempt.clause;
+  if (clause === undefined) return { statements: attempt.statements, markers };
+  const options = () => parseTableOptions(clause, (offset) => syntaxError(original, originalOffset(edited, offset)));
+  return { statements: attempt.statements, markers, options };
+}
+
+/**
+ * Parses `text`; when that fails and the text ends in a WITH clause, parses
+ * it again with the clause blanked out. An error before the clause is the
+ * statement's own; one inside it means blanking did not help, and the first
+ * error stands.
+ */
+function attemptWithOptions(text: string): WithAttempt {
+  const outcome = runParser(text);
+  if (outcome.kind === 'parsed') return outcome;
+  const clause = findTrailingWith(text);
+  if (!clause) return outcome;
   const retry = runParser(clause.text);
-  if (retry.kind === 'parsed') {
-    const options = parseTableOptions(clause, (offset) => syntaxError(original, originalOffset(edited, offset)));
-    return checked({ statements: retry.statements, markers, options });
-  }
-  // An error before the clause is the statement's own; one inside it means the blanking did not help.
-  const offset = retry.offset < clause.start ? retry.offset : failure;
-  throw syntaxError(original, originalOffset(edited, offset));
+  if (retry.kind === 'parsed') return { ...retry, clause };
+  return retry.offset < clause.start ? retry : outcome;
 }
 
-function checked(parsed: Parsed): Parsed {
-  if (!markersStandAlone(parsed.statements, parsed.markers)) throw new SqlError('could not place the ? parameters in this statement: use $1, $2, ...');
-  return parsed;
-}
-
-function withOptions(statement: Statement, options: TableOptions): Statement {
+function withOptions(statement: Statement, options: () => TableOptions): Statement {
   if (statement.kind !== 'create-table') throw new SqlError('WITH (...) options belong to CREATE TABLE');
-  return { ...statement, options };
+  return { ...statement, options: options() };
 }
 
 function explained(statement: Statement): Statement {

@@ -1,44 +1,83 @@
-import { SqlError } from '@shoal/client/protocol';
 import { replaceAt, unedited, type EditedText } from './edited-text.js';
-import { runParser, type ParserOutcome } from './node-parser.js';
 import { isNode, type RawNode } from './raw-ast.js';
 
 /**
  * `?` placeholders, which node-sql-parser's PostgreSQL grammar rejects, are
  * rewritten to named parameters (` $shoalq0 `, which the grammar reads as a
- * variable) — only where the parser itself shows a placeholder stands:
+ * variable) — and kept only where the parser itself shows a placeholder
+ * stands. Every `?` is rewritten and the text parsed, then:
  *
- * 1. Optimistically every `?` is rewritten, and the result kept only if the
- *    parse succeeds and each marker comes back as a parameter node exactly
- *    once. A `?` inside a string, quoted name or comment would come back
- *    inside that token instead (or not at all), so the check fails.
- * 2. Otherwise, one at a time: the grammar stops exactly at a placeholder
- *    `?` (it can be nothing else there), that one is rewritten and the parse
- *    retried, until it succeeds or stops at anything other than a `?`.
+ * - a marker that does not come back as a parameter node was inside a
+ *   string, quoted name or comment: its `?` is put back;
+ * - a parse that fails right at a marker (the parser's dollar-quoted
+ *   strings do not take a `$` inside) puts that `?` back too;
+ *
+ * and the text is parsed again, until every marker left is a parameter (one
+ * or two parses in practice, whatever the number of placeholders). A failure
+ * anywhere else is the statement's own syntax error, and a `?` the grammar
+ * cannot place stays one, as in PostgreSQL.
  *
  * Markers carry spaces on both sides so they never fuse with a neighbouring
  * word, and a prefix the text does not contain, so they never collide.
  */
-export interface Placeholders {
+export interface MarkedText {
   readonly edited: EditedText;
-  /** Marker name → 0-based index of its `?` in the order they appear. */
+  /** Marker name → 0-based index of its `?` among the rewritten ones, in text order. */
   readonly markers: ReadonlyMap<string, number>;
-  readonly outcome: ParserOutcome;
 }
 
-export function rewritePlaceholders(text: string): Placeholders {
+/** What parsing a candidate text gave. */
+export type Attempt = { readonly kind: 'parsed'; readonly statements: readonly RawNode[] } | { readonly kind: 'syntax-error'; readonly offset: number };
+
+/** Rewrites `?` placeholders and settles which of them are real, as described above. */
+export function resolvePlaceholders<A extends Attempt>(text: string, attempt: (text: string) => A): { readonly marked: MarkedText; readonly result: A } {
   const prefix = markerPrefix(text);
-  const optimistic = rewriteAll(text, prefix);
-  const outcome = runParser(optimistic.text);
-  if (outcome.kind === 'parsed') {
-    const markers = markersOf(optimistic, prefix);
-    if (markersStandAlone(outcome.statements, markers)) return { edited: optimistic, markers, outcome };
+  let positions = questionMarks(text);
+  for (;;) {
+    const marked = markAt(text, positions, prefix);
+    const result = attempt(marked.edited.text);
+    const stray = result.kind === 'parsed' ? strayMarkers(result.statements, marked.markers) : markerAt(marked.edited, result.offset);
+    if (stray.size === 0) return { marked, result };
+    positions = positions.filter((_, i) => !stray.has(i));
   }
-  return rewriteOneByOne(text, prefix);
 }
 
-/** Whether every marker appears as a parameter node exactly once. */
-export function markersStandAlone(statements: readonly RawNode[], markers: ReadonlyMap<string, number>): boolean {
+function questionMarks(text: string): number[] {
+  const positions: number[] = [];
+  for (let at = text.indexOf('?'); at >= 0; at = text.indexOf('?', at + 1)) positions.push(at);
+  return positions;
+}
+
+function markerPrefix(text: string): string {
+  const lower = text.toLowerCase();
+  let prefix = 'shoalq';
+  while (lower.includes(`$${prefix}`)) prefix += 'x';
+  return prefix;
+}
+
+/** Rewrites the `?` at each of `positions` (ascending offsets in `text`). */
+function markAt(text: string, positions: readonly number[], prefix: string): MarkedText {
+  let edited = unedited(text);
+  const markers = new Map<string, number>();
+  let shift = 0;
+  positions.forEach((position, i) => {
+    const name = `${prefix}${i}`;
+    const marker = ` $${name} `;
+    edited = replaceAt(edited, position + shift, 1, marker);
+    shift += marker.length - 1;
+    markers.set(name, i);
+  });
+  return { edited, markers };
+}
+
+/** The index of the marker covering `offset`, if one does (edits are the markers, in order). */
+function markerAt(edited: EditedText, offset: number): ReadonlySet<number> {
+  const index = edited.edits.findIndex((edit) => offset >= edit.at && offset < edit.at + edit.length);
+  return new Set(index < 0 ? [] : [index]);
+}
+
+/** Indexes of the markers that did not come back as a parameter node exactly once. */
+function strayMarkers(statements: readonly RawNode[], markers: ReadonlyMap<string, number>): ReadonlySet<number> {
   const seen = new Map<string, number>();
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
@@ -49,46 +88,5 @@ export function markersStandAlone(statements: readonly RawNode[], markers: Reado
     }
   };
   statements.forEach(visit);
-  return [...markers.keys()].every((name) => seen.get(name) === 1);
-}
-
-function markerPrefix(text: string): string {
-  const lower = text.toLowerCase();
-  let prefix = 'shoalq';
-  while (lower.includes(`$${prefix}`)) prefix += 'x';
-  return prefix;
-}
-
-const marker = (prefix: string, n: number) => ` $${prefix}${n} `;
-
-function rewriteAll(text: string, prefix: string): EditedText {
-  let edited = unedited(text);
-  let n = 0;
-  for (let at = edited.text.indexOf('?'); at >= 0; at = edited.text.indexOf('?', at + 1)) {
-    const replacement = marker(prefix, n++);
-    edited = replaceAt(edited, at, 1, replacement);
-    at += replacement.length - 1;
-  }
-  return edited;
-}
-
-function rewriteOneByOne(text: string, prefix: string): Placeholders {
-  let edited = unedited(text);
-  let outcome = runParser(text);
-  for (let n = 0; outcome.kind === 'syntax-error' && edited.text[outcome.offset] === '?'; n++) {
-    edited = replaceAt(edited, outcome.offset, 1, marker(prefix, n));
-    outcome = runParser(edited.text);
-  }
-  return { edited, markers: markersOf(edited, prefix), outcome };
-}
-
-/** Each marker's index: the rank of its `?` in the text (edits are kept in text order). */
-function markersOf(edited: EditedText, prefix: string): ReadonlyMap<string, number> {
-  const markers = new Map<string, number>();
-  for (const edit of edited.edits) {
-    const name = edited.text.slice(edit.at, edit.at + edit.length).trim().slice(1);
-    if (!name.startsWith(prefix)) throw new SqlError('internal error: placeholder rewrite lost its marker');
-    markers.set(name, markers.size);
-  }
-  return markers;
+  return new Set([...markers].filter(([name]) => seen.get(name) !== 1).map(([, index]) => index));
 }

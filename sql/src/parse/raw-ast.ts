@@ -36,9 +36,9 @@ export function unexpectedShape(what: string): SqlError {
   return new SqlError(`unsupported SQL: the parser produced an unexpected ${what}`);
 }
 
-/** `what` is not supported; `hint` says what to do instead or why. */
+/** Shoal SQL does not support `what`; `hint` says what to do instead, or why. */
 export function unsupported(what: string, hint?: string): SqlError {
-  return new SqlError(`${what} is not supported${hint === undefined ? '' : `: ${hint}`}`);
+  return new SqlError(`Shoal SQL does not support ${what}${hint === undefined ? '' : `: ${hint}`}`);
 }
 
 /** Whether a field carries something: the parser fills absent clauses with null, [], or husks like `{ type: null }`. */

@@ -1,6 +1,6 @@
 import { SqlError } from '@shoal/client/protocol';
 import type { SqlType } from '../ast.js';
-import { isNode, listAt, refuseUnhandled, unexpectedShape, type RawNode } from './raw-ast.js';
+import { isNode, listAt, refuseUnhandled, unexpectedShape, unsupported, type RawNode } from './raw-ast.js';
 
 /** PostgreSQL's bound on NUMERIC's precision. */
 const MAX_DECIMAL_PRECISION = 1000;
@@ -41,7 +41,7 @@ const varchar: TypeReader = ({ length }) => {
 };
 
 const blankPadded: TypeReader = ({ name }) => {
-  throw new SqlError(`type ${name} (blank-padded) is not supported: use VARCHAR(n) or TEXT`);
+  throw unsupported(`type ${name}`, 'it pads values with blanks; use VARCHAR(n) or TEXT');
 };
 
 /** By the parser's upper-case type name. REAL and FLOAT4 widen to DOUBLE PRECISION, Shoal's one floating type. */
@@ -81,7 +81,7 @@ export function sqlType(definition: unknown): SqlType {
   const name = definition.dataType.toUpperCase();
   checkSuffix(definition, name);
   const reader = readers[name];
-  if (!reader) throw new SqlError(`type ${definition.dataType.toLowerCase()} is not supported (supported: ${SUPPORTED})`);
+  if (!reader) throw unsupported(`type ${definition.dataType.toLowerCase()}`, `the supported types are ${SUPPORTED}`);
   return reader({ name, length: numberAt(definition, 'length'), scale: numberAt(definition, 'scale') });
 }
 
@@ -89,7 +89,7 @@ function checkSuffix(definition: RawNode, name: string): void {
   const suffix = listAt(definition, 'suffix');
   if (suffix.length === 0) return;
   const words = suffix.map(String).join(' ');
-  if (!NEUTRAL_SUFFIX.test(words) || !name.startsWith('TIMESTAMP')) throw new SqlError(`type ${name} ${words} is not supported`);
+  if (!NEUTRAL_SUFFIX.test(words) || !name.startsWith('TIMESTAMP')) throw unsupported(`type ${name} ${words}`);
 }
 
 function numberAt(node: RawNode, key: string): number | undefined {

@@ -67,9 +67,9 @@ describe('INSERT', () => {
   });
 
   test('refused forms', () => {
-    expectSqlError('INSERT INTO t SELECT * FROM u', /INSERT \.\.\. SELECT is not supported/);
-    expectSqlError('INSERT INTO t (a) VALUES (1) RETURNING a', /RETURNING is not supported/);
-    expectSqlError('INSERT INTO t (a) VALUES (DEFAULT)', /DEFAULT is not supported/);
+    expectSqlError('INSERT INTO t SELECT * FROM u', /does not support INSERT \.\.\. SELECT/);
+    expectSqlError('INSERT INTO t (a) VALUES (1) RETURNING a', /does not support RETURNING/);
+    expectSqlError('INSERT INTO t (a) VALUES (DEFAULT)', /does not support DEFAULT/);
     expectSqlError('INSERT INTO s.t (a) VALUES (1)', /schema-qualified/);
   });
 });
@@ -94,10 +94,10 @@ describe('UPDATE', () => {
 
   test('refused forms', () => {
     expectSqlError('UPDATE t SET a = 1, a = 2', /multiple assignments to same column "a"/);
-    expectSqlError('UPDATE t SET a = u.b FROM u WHERE t.id = u.id', /UPDATE \.\.\. FROM is not supported/);
-    expectSqlError('UPDATE t AS x SET a = 1', /UPDATE with a table alias is not supported/);
+    expectSqlError('UPDATE t SET a = u.b FROM u WHERE t.id = u.id', /does not support UPDATE \.\.\. FROM/);
+    expectSqlError('UPDATE t AS x SET a = 1', /does not support UPDATE with a table alias/);
     expectSqlError('UPDATE t SET t.a = 1', /qualified column in SET/);
-    expectSqlError('UPDATE t SET a = 1 RETURNING a', /RETURNING is not supported/);
+    expectSqlError('UPDATE t SET a = 1 RETURNING a', /does not support RETURNING/);
   });
 });
 
@@ -112,7 +112,7 @@ describe('DELETE', () => {
   });
 
   test('refused forms', () => {
-    expectSqlError('DELETE FROM t AS x WHERE x.a = 1', /DELETE with a table alias is not supported/);
-    expectSqlError('DELETE FROM t WHERE a = 1 RETURNING a', /RETURNING is not supported/);
+    expectSqlError('DELETE FROM t AS x WHERE x.a = 1', /does not support DELETE with a table alias/);
+    expectSqlError('DELETE FROM t WHERE a = 1 RETURNING a', /does not support RETURNING/);
   });
 });
