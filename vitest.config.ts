@@ -8,6 +8,7 @@ const alias = [
   { find: /^@shoal\/client\/protocol$/, replacement: here('./client/src/protocol/index.ts') },
   { find: /^@shoal\/client$/, replacement: here('./client/src/index.ts') },
   { find: /^@shoal\/node$/, replacement: here('./node/src/index.ts') },
+  { find: /^@shoal\/sql$/, replacement: here('./sql/src/index.ts') },
 ];
 
 /**

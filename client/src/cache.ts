@@ -3,7 +3,7 @@ import { BadRequestError } from './protocol/errors.js';
 import { Opcode } from './protocol/opcodes.js';
 import { ChangeTag, MAX_VERSION_BYTES } from './protocol/versions.js';
 import type { Router } from './router.js';
-import { scatter } from './scatter-gather.js';
+import { routedByKey, scatter } from './scatter-gather.js';
 
 /** Keys per request when getAll/putAll/removeAll split a large batch. */
 const CHUNK = 10_000;
@@ -45,7 +45,7 @@ export class Cache<K extends Key = Key, V = unknown> {
     await scatter(this.router, {
       cache: this.name,
       opcode: Opcode.GetAll,
-      keys: encoded,
+      ...routedByKey(this.name, encoded),
       chunk: CHUNK,
       args: (items) => [this.name, items.map((i) => encoded[i])],
       collect: (items, bytes) => {
@@ -77,7 +77,7 @@ export class Cache<K extends Key = Key, V = unknown> {
     await scatter(this.router, {
       cache: this.name,
       opcode: Opcode.PutAll,
-      keys,
+      ...routedByKey(this.name, keys),
       chunk: CHUNK,
       args: (items) => [this.name, items.flatMap((i) => [keys[i], values[i]])],
       collect: () => {},
@@ -96,7 +96,7 @@ export class Cache<K extends Key = Key, V = unknown> {
     await scatter(this.router, {
       cache: this.name,
       opcode: Opcode.RemoveAll,
-      keys: encoded,
+      ...routedByKey(this.name, encoded),
       chunk: CHUNK,
       args: (items) => [this.name, items.map((i) => encoded[i])],
       collect: (_, count) => {
@@ -160,7 +160,7 @@ export class Cache<K extends Key = Key, V = unknown> {
     await scatter(this.router, {
       cache: this.name,
       opcode: Opcode.ApplyChanges,
-      keys: wire.map((change) => change[1] as Uint8Array),
+      ...routedByKey(this.name, wire.map((change) => change[1] as Uint8Array)),
       chunk: CHUNK,
       args: (items) => [this.name, items.map((i) => wire[i])],
       collect: (items, results) => {

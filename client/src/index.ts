@@ -1,5 +1,7 @@
-export { Shoal, type ConnectOptions, type CacheConfig, type CacheInfo } from './shoal.js';
+export { Shoal, type ConnectOptions, type CacheConfig, type CacheInfo, type TableSchemaConfig } from './shoal.js';
 export { Cache, type CacheChange } from './cache.js';
+export type { SqlResult } from './sql-statements.js';
+export { createShoalKysely, type SqlRunner } from './kysely/index.js';
 export { AtomicLong } from './atomic-long.js';
 export { type Clock, type TimerHandle, systemClock } from './clock.js';
 export type { Transport, Channel, ChannelHandlers } from './transport/transport.js';

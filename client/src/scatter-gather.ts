@@ -1,14 +1,17 @@
 import type { Connection } from './connection.js';
+import type { PartitionTable, Placement } from './partition-table.js';
 import type { Opcode } from './protocol/opcodes.js';
 import type { CallRetries, RetryBackoff } from './retry-policy.js';
 import { type Router, decisiveFailure, partitionLost } from './router.js';
 
-/** One multi-key operation: items routed by their key, sent in requests of at most `chunk` items. */
+/** One multi-item operation: items routed by their key (or partition), sent in requests of at most `chunk` items. */
 export interface ScatterRequest {
   readonly cache: string;
   readonly opcode: Opcode;
-  /** The key bytes each item is routed by. */
-  readonly keys: readonly Uint8Array[];
+  /** How many items there are. */
+  readonly count: number;
+  /** Where the map sends item `item`. */
+  readonly place: (table: PartitionTable, item: number) => Placement;
   /** Most items per request. */
   readonly chunk: number;
   /** The arguments of a request carrying these items (indices into `keys`). */
@@ -28,10 +31,10 @@ type Target = Connection | { readonly lost: number };
  * always travel together, so the node still sees each write once).
  */
 export async function scatter(router: Router, request: ScatterRequest): Promise<void> {
-  if (request.keys.length === 0) return;
+  if (request.count === 0) return;
   const call = router.beginCall();
   if (!router.table.knows(request.cache)) await router.ensureRouted(request.cache);
-  const all = Array.from(request.keys, (_, i) => i);
+  const all = Array.from({ length: request.count }, (_, i) => i);
   const deliveries: Promise<void>[] = [];
   for (const [target, items] of groupByTarget(router, request, all)) {
     for (let start = 0; start < items.length; start += request.chunk) {
@@ -71,7 +74,7 @@ function groupByTarget(router: Router, request: ScatterRequest, items: readonly 
   const byAddress = new Map<string, Target>();
   const lost = new Map<number, Target>();
   for (const item of items) {
-    const placement = router.table.primaryFor(request.cache, request.keys[item]!);
+    const placement = request.place(router.table, item);
     let target: Target;
     if (placement.kind === 'lost') target = memo(lost, placement.partition, () => ({ lost: placement.partition }));
     else if (placement.kind === 'member') target = memo(byAddress, placement.address, () => router.connectionFor(placement, request.cache));
@@ -81,6 +84,16 @@ function groupByTarget(router: Router, request: ScatterRequest, items: readonly 
     else group.push(item);
   }
   return groups;
+}
+
+/** Items routed by their key's canonical bytes. */
+export function routedByKey(cache: string, keys: readonly Uint8Array[]): Pick<ScatterRequest, 'count' | 'place'> {
+  return { count: keys.length, place: (table, item) => table.primaryFor(cache, keys[item]!) };
+}
+
+/** Items that are partition numbers, each routed to its partition's primary. */
+export function routedByPartition(cache: string, partitions: readonly number[]): Pick<ScatterRequest, 'count' | 'place'> {
+  return { count: partitions.length, place: (table, item) => table.primaryOfPartition(cache, partitions[item]!) };
 }
 
 function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {

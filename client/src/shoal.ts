@@ -4,7 +4,10 @@ import { type Clock, systemClock } from './clock.js';
 import type { Key } from './protocol/codec.js';
 import { BadRequestError, ShoalError, UnavailableError } from './protocol/errors.js';
 import { Opcode } from './protocol/opcodes.js';
+import { createShoalKysely } from './kysely/index.js';
+import type { Kysely } from 'kysely';
 import { Router } from './router.js';
+import { type SqlResult, runSql, runSqlMap } from './sql-statements.js';
 import type { Transport } from './transport/transport.js';
 import { WebSocketTransport } from './transport/websocket-transport.js';
 
@@ -32,6 +35,18 @@ export interface CacheConfig {
   readonly mode?: 'partitioned' | 'replicated';
   readonly backups?: number;
   readonly partitions?: number;
+  /**
+   * Makes the cache a SQL table: its columns (types as in CREATE TABLE), primary key and indexes.
+   * @example { columns: [{ name: 'id', type: 'INT' }, { name: 'name', type: 'TEXT' }], primaryKey: ['id'] }
+   */
+  readonly schema?: TableSchemaConfig;
+}
+
+/** A table's columns as `createCache` takes them. */
+export interface TableSchemaConfig {
+  readonly columns: readonly { readonly name: string; readonly type: string; readonly notNull?: boolean }[];
+  readonly primaryKey: readonly string[];
+  readonly indexes?: readonly { readonly name: string; readonly columns: readonly string[] }[];
 }
 
 /** A cache's definition as the grid holds it. */
@@ -110,6 +125,27 @@ export class Shoal {
   /** A distributed counter, created at 0 on first use. */
   atomicLong(name: string): AtomicLong {
     return new AtomicLong(name, this.router);
+  }
+
+  /**
+   * Runs one SQL statement (PostgreSQL dialect, `?` or `$1` parameters) and reads its whole result.
+   * @example const { columns, rows } = await grid.sql('SELECT name FROM customers WHERE tier = ?', ['gold'])
+   */
+  sql(text: string, params: readonly unknown[] = []): Promise<SqlResult> {
+    return runSql(this.router, text, params);
+  }
+
+  /**
+   * A Kysely instance over the grid's SQL (Postgres query compiler; no transactions).
+   * @example await grid.kysely<DB>().selectFrom('customers').selectAll().where('tier', '=', 'gold').execute()
+   */
+  kysely<DB>(): Kysely<DB> {
+    return createShoalKysely<DB>((text, params) => this.sql(text, params));
+  }
+
+  /** Runs a statement's map phase on the primaries of `partitions` of `table`: what a node sends its peers while running SQL. */
+  sqlMap(table: string, request: unknown, partitions: readonly number[]): Promise<unknown[]> {
+    return runSqlMap(this.router, table, request, partitions);
   }
 
   /** One round trip to the home node. */

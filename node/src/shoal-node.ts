@@ -12,6 +12,7 @@ import { handlers } from './handlers/handler-table.js';
 import { NodeMetrics, registerClusterMetrics } from './metrics/node-metrics.js';
 import { ClientSession } from './server/client-session.js';
 import { createHttpHandler } from './server/http-endpoints.js';
+import { SqlService } from './sql/sql-service.js';
 import { CacheRegistry } from './storage/cache-registry.js';
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -32,6 +33,7 @@ export class ShoalNode {
   private clusterNode: ClusterNode | undefined;
   private dispatcher: RequestDispatch | undefined;
   private readonly context: HandlerContext;
+  private readonly sql: SqlService;
 
   constructor(
     readonly config: NodeConfig,
@@ -39,7 +41,17 @@ export class ShoalNode {
   ) {
     this.log = logger ?? pino({ level: config.logLevel, base: { node: config.id } });
     this.caches = new CacheRegistry(config.partitions);
+    this.sql = new SqlService({
+      caches: this.caches,
+      cluster: () => this.cluster,
+      dispatch: () => this.dispatcher!,
+      address: () => this.address,
+      authToken: config.authToken,
+      nodeId: config.id,
+      log: this.log,
+    });
     this.context = {
+      sql: this.sql,
       caches: this.caches,
       partitionMap: () => this.partitionMap(),
       leads: (cache, partition) => this.cluster.state.assignment(cache, partition)?.owners[0] === this.config.id,
@@ -100,6 +112,7 @@ export class ShoalNode {
 
   /** Closes every connection and the port; nothing stays running. */
   async stop(): Promise<void> {
+    await this.sql.stop();
     this.clusterNode?.stop();
     for (const session of this.sessions) session.close();
     this.wss.close();

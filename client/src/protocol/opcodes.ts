@@ -60,6 +60,23 @@ export const Opcode = {
    * versions and tombstones too.
    */
   ApplyChanges: 25,
+  /**
+   * `[text, params]` → `[command, columns, rows, rowCount, cursor | null]`:
+   * runs one SQL statement on the receiving node (which plans it, fans its map
+   * phase out to the primaries and reduces). `rows` is the first page; when
+   * `cursor` is not null the rest follows through `SqlFetch` on the same connection.
+   */
+  Sql: 30,
+  /** `[cursor]` → `[rows, cursor | null]`: the next page of a result; an unknown or expired cursor is SQL_ERROR. */
+  SqlFetch: 31,
+  /**
+   * `[table, request, [partition, ...]]` → the map phase's output for those
+   * partitions: what a node sends the primaries while running a statement.
+   * `request` is the SQL engine's own (validated like any input). NOT_PRIMARY
+   * unless this node leads every partition named, so each partition's rows
+   * are read exactly once.
+   */
+  SqlMap: 32,
   /** `[name]` → `number` */
   AtomicGet: 40,
   /** `[name, value]` → `null` */

@@ -1,3 +1,4 @@
+import type { IndexSchema } from '@shoal/sql';
 import type { CacheDefinition } from '../storage/cache-definition.js';
 
 /** One partition's replicas as the leader decided them. */
@@ -30,4 +31,6 @@ export type ClusterCommand =
   | { readonly kind: 'destroy-cache'; readonly proposalId: string; readonly name: string }
   | { readonly kind: 'assign'; readonly proposalId: string; readonly changes: readonly AssignmentChange[] }
   | { readonly kind: 'synced'; readonly proposalId: string; readonly copies: readonly CompletedCopy[] }
-  | { readonly kind: 'reset-lost'; readonly proposalId: string; readonly cache: string };
+  | { readonly kind: 'reset-lost'; readonly proposalId: string; readonly cache: string }
+  | { readonly kind: 'add-index'; readonly proposalId: string; readonly cache: string; readonly index: IndexSchema }
+  | { readonly kind: 'drop-index'; readonly proposalId: string; readonly name: string };

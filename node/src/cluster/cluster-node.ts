@@ -301,6 +301,12 @@ export class ClusterNode {
   private mirrorCaches(command: ClusterCommand, result: unknown): void {
     if (command.kind === 'create-cache' && result === true) this.caches.create(command.definition);
     if (command.kind === 'destroy-cache' && result === true) this.caches.destroy(command.name);
+    if ((command.kind === 'add-index' || command.kind === 'drop-index') && result === true) {
+      for (const [name, layout] of this.state.caches) {
+        const store = this.caches.find(name);
+        if (store !== undefined && store.definition !== layout.definition) store.redefine(layout.definition);
+      }
+    }
   }
 
   private onMembersChanged(): void {

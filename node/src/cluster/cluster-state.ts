@@ -1,5 +1,6 @@
-import { ATOMIC_LONGS_CACHE, CacheConfigConflictError, CacheNotFoundError, DEFAULT_PARTITION_COUNT } from '@shoal/client/protocol';
+import { ATOMIC_LONGS_CACHE, CacheConfigConflictError, CacheNotFoundError, DEFAULT_PARTITION_COUNT, SqlError } from '@shoal/client/protocol';
 import { type CacheDefinition, sameDefinition } from '../storage/cache-definition.js';
+import { addIndex, dropIndex } from '../storage/table-definition.js';
 import { ATOMIC_LONG_BACKUPS } from '../storage/cache-registry.js';
 import type { AssignmentChange, ClusterCommand } from './cluster-commands.js';
 import { isLost, type PartitionAssignment } from './partition-assignment.js';
@@ -87,6 +88,12 @@ export class ClusterState {
         return command.copies.filter((copy) => this.synced(copy.cache, copy.partition, copy.node, copy.tenure)).length;
       case 'reset-lost':
         return this.resetLost(command.cache, index);
+      case 'add-index':
+        return this.redefine(command.cache, addIndex(this.requireTable(command.cache), command.index, this.indexOwner(command.index.name)));
+      case 'drop-index': {
+        const owner = this.indexOwner(command.name);
+        return owner !== undefined && this.redefine(owner.definition.name, dropIndex(owner.definition, command.name));
+      }
     }
   }
 
@@ -125,6 +132,26 @@ export class ClusterState {
     const layout: CacheLayout = { definition, assignments: [] };
     this.caches.set(definition.name, layout);
     this.place(layout, index);
+    return true;
+  }
+
+  private requireTable(cache: string): CacheDefinition {
+    const definition = this.caches.get(cache)?.definition;
+    if (definition?.table === undefined) throw new SqlError(`relation "${cache}" does not exist`);
+    return definition;
+  }
+
+  /** The cache whose table has an index of this name (index names are one namespace, as in PostgreSQL). */
+  private indexOwner(name: string): CacheLayout | undefined {
+    for (const layout of this.caches.values()) if (layout.definition.table?.indexes.some((index) => index.name === name)) return layout;
+    return undefined;
+  }
+
+  /** Replaces a cache's definition (an index added or dropped); false when it did not change. */
+  private redefine(cache: string, definition: CacheDefinition | undefined): boolean {
+    const layout = this.caches.get(cache);
+    if (layout === undefined || definition === undefined) return false;
+    this.caches.set(cache, { definition, assignments: layout.assignments });
     return true;
   }
 

@@ -18,6 +18,7 @@ import { isLost } from './partition-assignment.js';
 
 type KeysScope = Extract<RequestScope, { kind: 'keys' }>;
 type CacheScope = Extract<RequestScope, { kind: 'cache' }>;
+type PartitionsScope = Extract<RequestScope, { kind: 'partitions' }>;
 
 /**
  * Runs a client request in the cluster: checks this node leads every
@@ -44,7 +45,33 @@ export class RequestDispatch {
         return this.keyed(scope, opcode, request, clientId);
       case 'cache':
         return this.wholeCache(scope, opcode, request);
+      case 'partitions':
+        return this.partitionsRead(scope, opcode, request);
     }
+  }
+
+  /** Whether this node may answer a read of the partition as its primary right now. */
+  servesAsPrimary(cache: CacheStore, partition: number): boolean {
+    if (!this.cluster.leaseHolds()) return false;
+    try {
+      this.checkPartition(cache, partition, true);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A read of whole partitions (a SQL map phase): this node must lead every one, and answers once what it read is on every copy. */
+  private partitionsRead(scope: PartitionsScope, opcode: Opcode, request: WireRequest): unknown {
+    const cache = this.context.caches.find(scope.cache);
+    if (!cache) return this.handlers[opcode](request, this.context);
+    this.requireLease();
+    for (const partition of scope.partitions) {
+      if (partition >= cache.partitions.length) continue;
+      this.checkPartition(cache, partition, true);
+    }
+    const stores = scope.partitions.filter((p) => p < cache.partitions.length).map((p) => cache.partitions[p]!);
+    return this.afterReplication(this.handlers[opcode](request, this.context), stores);
   }
 
   private control(operation: 'create-cache' | 'destroy-cache', request: WireRequest): Promise<unknown> {
@@ -135,7 +162,7 @@ export class RequestDispatch {
   }
 
   /** A read answers only once what it saw is on every copy: a value it returns can never be lost by a failover. */
-  private afterReplication(result: unknown, stores: readonly PartitionStore[]): unknown {
+  afterReplication(result: unknown, stores: readonly PartitionStore[]): unknown {
     const waits: Promise<void>[] = [];
     for (const store of stores) {
       const primary = this.cluster.dataPlane.primaryFor(store);

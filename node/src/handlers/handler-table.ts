@@ -4,6 +4,7 @@ import * as atomic from './atomic-long-handlers.js';
 import * as reads from './cache-read-handlers.js';
 import * as writes from './cache-write-handlers.js';
 import type { HandlerTable } from './handler.js';
+import * as sql from './sql-handlers.js';
 import * as versioned from './versioned-write-handlers.js';
 
 /** Every operation a node serves to clients. */
@@ -29,6 +30,9 @@ export const handlers: HandlerTable = {
   [Opcode.GetAndRemove]: writes.getAndRemove,
   [Opcode.Clear]: writes.clear,
   [Opcode.ApplyChanges]: versioned.applyChanges,
+  [Opcode.Sql]: sql.sql,
+  [Opcode.SqlFetch]: sql.sqlFetch,
+  [Opcode.SqlMap]: sql.sqlMap,
   [Opcode.AtomicGet]: atomic.atomicGet,
   [Opcode.AtomicSet]: atomic.atomicSet,
   [Opcode.AtomicAddAndGet]: atomic.atomicAddAndGet,

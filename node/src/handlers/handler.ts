@@ -8,6 +8,18 @@ export interface HandlerContext {
   partitionMap(): WirePartitionMap;
   /** Whether this node leads the partition: whole-cache operations (size, scan, clear) cover only those. */
   leads(cache: string, partition: number): boolean;
+  /** SQL statements, their result pages and their map phase. */
+  readonly sql: SqlOperations;
+}
+
+/** What the SQL opcodes ask of the node; arguments arrive unchecked. */
+export interface SqlOperations {
+  /** Runs a statement; resolves to `[command, columns, firstPage, rowCount, cursor | null]`. */
+  statement(text: unknown, params: unknown): Promise<unknown>;
+  /** `[page, cursor | null]` of an open result. */
+  fetch(cursor: unknown): unknown;
+  /** Runs a map request over partitions this node leads (the dispatch checked it does). */
+  map(table: unknown, request: unknown, partitions: unknown): unknown;
 }
 
 /**

@@ -10,7 +10,9 @@ export type RequestScope =
   | { readonly kind: 'none' }
   | { readonly kind: 'control'; readonly operation: 'create-cache' | 'destroy-cache' }
   | { readonly kind: 'keys'; readonly cache: string; readonly keys: readonly Uint8Array[]; readonly write: boolean; readonly deduplicated: boolean }
-  | { readonly kind: 'cache'; readonly cache: string; readonly write: boolean; readonly cursor: number | undefined };
+  | { readonly kind: 'cache'; readonly cache: string; readonly write: boolean; readonly cursor: number | undefined }
+  /** Whole partitions read by their primary (a SQL map phase). */
+  | { readonly kind: 'partitions'; readonly cache: string; readonly partitions: readonly number[] };
 
 const NONE: RequestScope = { kind: 'none' };
 type ScopeReader = (request: WireRequest) => RequestScope;
@@ -54,6 +56,14 @@ function wholeCache(write: boolean, withCursor: boolean): ScopeReader {
   };
 }
 
+function partitionList(request: WireRequest): RequestScope {
+  const cache = arg(request, 0);
+  const partitions = arg(request, 2);
+  if (typeof cache !== 'string' || !Array.isArray(partitions) || partitions.length === 0) return NONE;
+  if (!partitions.every((p) => Number.isSafeInteger(p) && (p as number) >= 0)) return NONE;
+  return { kind: 'partitions', cache, partitions: partitions as number[] };
+}
+
 const everyItem = (items: readonly unknown[]) => [...items];
 const evenItems = (items: readonly unknown[]) => items.filter((_, i) => i % 2 === 0);
 const changeKeys = (items: readonly unknown[]) => items.map((change) => (Array.isArray(change) ? change[1] : undefined));
@@ -82,6 +92,10 @@ export const scopeReaders: Record<Opcode, ScopeReader> = {
   [Opcode.Clear]: wholeCache(true, false),
   // Versioned changes are idempotent by their versions: a retry applies nothing new.
   [Opcode.ApplyChanges]: manyKeys(true, changeKeys),
+  // A statement's reads and writes travel as the grid's own requests (map phase, puts): the node that plans it checks nothing itself.
+  [Opcode.Sql]: () => NONE,
+  [Opcode.SqlFetch]: () => NONE,
+  [Opcode.SqlMap]: partitionList,
   [Opcode.AtomicGet]: atomic(false),
   [Opcode.AtomicSet]: atomic(true),
   [Opcode.AtomicAddAndGet]: atomic(true),

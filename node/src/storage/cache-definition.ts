@@ -1,4 +1,5 @@
 import { BadRequestError, DEFAULT_PARTITION_COUNT, INTERNAL_CACHE_PREFIX } from '@shoal/client/protocol';
+import { type TableSchema, checkTableSchema } from '@shoal/sql';
 import { describeInput } from '../input/describe-input.js';
 
 /** A cache's layout, as created and as listed. */
@@ -9,6 +10,8 @@ export interface CacheDefinition {
   readonly partitions: number;
   /** 'full': a write is answered once every copy applied it; 'primary': once the primary did (faster, may lose the latest writes on failover). */
   readonly writeSync: WriteSync;
+  /** Columns, primary key and indexes when the cache is a SQL table (made by CREATE TABLE, or given to createCache). */
+  readonly table?: TableSchema;
 }
 
 export const WriteSync = { Full: 'full', Primary: 'primary' } as const;
@@ -28,7 +31,7 @@ export function parseCacheDefinition(name: unknown, config: unknown, defaultPart
   if (typeof config !== 'object' || Object.getPrototypeOf(config) !== Object.prototype) {
     throw new BadRequestError(`cache config must be a plain object, got ${describeInput(config)}`);
   }
-  const { mode = CacheMode.Partitioned, backups = 1, partitions = defaultPartitions, writeSync = WriteSync.Full, ...rest } = config as Record<string, unknown>;
+  const { mode = CacheMode.Partitioned, backups = 1, partitions = defaultPartitions, writeSync = WriteSync.Full, schema, ...rest } = config as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
     const named = unknown.slice(0, 3).map((field) => describeInput(field));
@@ -42,7 +45,8 @@ export function parseCacheDefinition(name: unknown, config: unknown, defaultPart
     throw new BadRequestError(`partitions must be an integer from 1 to ${MAX_PARTITIONS}, got ${describeInput(partitions)}`);
   }
   if (writeSync !== WriteSync.Full && writeSync !== WriteSync.Primary) throw new BadRequestError(`writeSync must be 'full' or 'primary', got ${describeInput(writeSync)}`);
-  return { name, mode, backups: backups as number, partitions: partitions as number, writeSync };
+  const definition: CacheDefinition = { name, mode, backups: backups as number, partitions: partitions as number, writeSync };
+  return schema === undefined || schema === null ? definition : { ...definition, table: checkTableSchema(schema) };
 }
 
 /** Throws unless `name` can name a user cache. */
@@ -54,6 +58,12 @@ export function checkCacheName(name: unknown): asserts name is string {
 }
 
 export function sameDefinition(a: CacheDefinition, b: CacheDefinition): boolean {
-  return a.mode === b.mode && a.backups === b.backups && a.partitions === b.partitions && a.writeSync === b.writeSync;
+  return a.mode === b.mode && a.backups === b.backups && a.partitions === b.partitions && a.writeSync === b.writeSync && sameTable(a.table, b.table);
+}
+
+/** Tables match when their columns and keys do; indexes come and go with CREATE/DROP INDEX. */
+function sameTable(a: TableSchema | undefined, b: TableSchema | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return JSON.stringify([a.columns, a.primaryKey]) === JSON.stringify([b.columns, b.primaryKey]);
 }
 

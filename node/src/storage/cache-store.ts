@@ -1,5 +1,6 @@
 import { partitionOf } from '@shoal/client/protocol';
 import type { CacheDefinition } from './cache-definition.js';
+import { PartitionIndexes } from './partition-indexes.js';
 import { PartitionStore } from './partition-store.js';
 
 /** Counters an operator of a lookup cache watches. */
@@ -18,8 +19,29 @@ export class CacheStore {
   readonly partitions: readonly PartitionStore[];
   readonly stats: CacheStats = { gets: 0, hits: 0, misses: 0, puts: 0, removals: 0, stale: 0 };
 
-  constructor(readonly definition: CacheDefinition) {
+  private current: CacheDefinition;
+
+  constructor(definition: CacheDefinition) {
+    this.current = definition;
     this.partitions = Array.from({ length: definition.partitions }, (_, index) => new PartitionStore(definition.name, index));
+    this.buildIndexes();
+  }
+
+  get definition(): CacheDefinition {
+    return this.current;
+  }
+
+  /** Takes a new definition of the same cache (an index added or dropped) and rebuilds the indexes. */
+  redefine(definition: CacheDefinition): void {
+    this.current = definition;
+    this.buildIndexes();
+  }
+
+  private buildIndexes(): void {
+    const table = this.current.table;
+    for (const partition of this.partitions) {
+      partition.observer = table !== undefined && table.indexes.length > 0 ? new PartitionIndexes(table, partition.entries) : undefined;
+    }
   }
 
   get name(): string {

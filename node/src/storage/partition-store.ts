@@ -1,6 +1,12 @@
 import { EffectTag, recordEffect } from '../replication/effects.js';
 import { VersionedEntries } from './versioned-entries.js';
 
+/** Told of every change to a partition's entries (the partition's secondary indexes). */
+export interface EntryObserver {
+  changed(key: string, previous: string | undefined, next: string | undefined): void;
+  cleared(): void;
+}
+
 /** What a request needs of the partition's replication state: is it fenced, and when is a write safe. */
 export interface PartitionLeader {
   readonly fenced: boolean;
@@ -26,6 +32,8 @@ export class PartitionStore {
   readonly entries = new Map<string, string>();
   /** Set while this node leads the partition (by the data plane): the hot path reaches its replication state without a lookup. */
   leader: PartitionLeader | undefined;
+  /** Set while the cache is a table with indexes: they follow every write. */
+  observer: EntryObserver | undefined;
   /** Bytes of keys and values held (versions and tombstones not included). */
   bytes = 0;
   private versioned: VersionedEntries | undefined;
@@ -53,6 +61,7 @@ export class PartitionStore {
   /** Drops every entry, version and tombstone. */
   clear(): void {
     this.entries.clear();
+    this.observer?.cleared();
     this.bytes = 0;
     this.versioned = undefined;
     recordEffect(this, [EffectTag.Clear]);
@@ -107,6 +116,7 @@ export class PartitionStore {
   private write(key: string, value: string): string | undefined {
     const previous = this.entries.get(key);
     this.entries.set(key, value);
+    this.observer?.changed(key, previous, value);
     this.bytes += previous === undefined ? key.length + value.length : value.length - previous.length;
     return previous;
   }
@@ -115,6 +125,7 @@ export class PartitionStore {
     const previous = this.entries.get(key);
     if (previous !== undefined) {
       this.entries.delete(key);
+      this.observer?.changed(key, previous, undefined);
       this.bytes -= key.length + previous.length;
     }
     return previous;

@@ -1,0 +1,89 @@
+import { type Key, SqlError, UnavailableError, decodeKey, decodeValue, encodeKey, partitionOf } from '@shoal/client/protocol';
+import type { IndexRange, MapScope, StoredRow } from '@shoal/sql';
+import type { CacheRegistry } from '../storage/cache-registry.js';
+import type { CacheStore } from '../storage/cache-store.js';
+import { PartitionIndexes } from '../storage/partition-indexes.js';
+import type { PartitionStore } from '../storage/partition-store.js';
+
+/** A stored entry read as a row; the key is decoded only if the engine asks for it. */
+class EntryRow implements StoredRow {
+  private decodedKey: Key | undefined;
+  readonly value: unknown;
+
+  constructor(
+    private readonly keyBytes: string,
+    value: string,
+  ) {
+    this.value = decodeValue(Buffer.from(value, 'latin1'));
+  }
+
+  get key(): Key {
+    return (this.decodedKey ??= decodeKey(Buffer.from(this.keyBytes, 'latin1')));
+  }
+}
+
+/**
+ * What one map request reads here: the partitions of `table` it covers
+ * (checked to be led by this node before it runs), and whole replicated
+ * tables this node holds an in-sync copy of.
+ */
+export class LocalMapScope implements MapScope {
+  private readonly store: CacheStore;
+
+  constructor(
+    private readonly caches: CacheRegistry,
+    private readonly table: string,
+    private readonly partitions: readonly number[],
+    /** True when this node holds an in-sync copy of every partition of the cache. */
+    private readonly holdsWhole: (cache: string) => boolean,
+  ) {
+    this.store = caches.require(table);
+  }
+
+  *scan(table: string): Iterable<StoredRow> {
+    for (const partition of this.covered(table)) {
+      for (const [key, value] of partition.entries) yield new EntryRow(key, value);
+    }
+  }
+
+  get(table: string, key: Key): StoredRow | undefined {
+    this.covered(table);
+    const keyBytes = encodeKey(key);
+    const partition = partitionOf(keyBytes, this.store.partitions.length);
+    if (!this.partitions.includes(partition)) return undefined;
+    const latin1 = Buffer.from(keyBytes).toString('latin1');
+    const value = this.store.partitions[partition]!.get(latin1);
+    return value === undefined ? undefined : new EntryRow(latin1, value);
+  }
+
+  indexRange(table: string, index: string, range: IndexRange): Iterable<StoredRow> | undefined {
+    const partitions = this.covered(table);
+    if (!this.store.definition.table?.indexes.some((i) => i.name === index)) return undefined;
+    return this.rowsInRange(partitions, index, range);
+  }
+
+  *replicated(table: string): Iterable<StoredRow> {
+    const store = this.caches.require(table);
+    if (store.definition.mode !== 'replicated') throw new SqlError(`table "${table}" is not replicated`);
+    if (!this.holdsWhole(table)) throw new UnavailableError(`this node's copy of replicated table "${table}" is still filling`);
+    for (const partition of store.partitions) for (const [key, value] of partition.entries) yield new EntryRow(key, value);
+  }
+
+  private *rowsInRange(partitions: readonly PartitionStore[], index: string, range: IndexRange): Iterable<StoredRow> {
+    for (const partition of partitions) {
+      const indexes = partition.observer;
+      if (!(indexes instanceof PartitionIndexes)) continue;
+      const secondary = indexes.get(index);
+      if (secondary === undefined) continue;
+      for (const key of secondary.range(range)) {
+        const value = partition.get(key);
+        if (value !== undefined) yield new EntryRow(key, value);
+      }
+    }
+  }
+
+  private covered(table: string): PartitionStore[] {
+    if (table !== this.table) throw new SqlError(`a map request over "${this.table}" cannot read table "${table}"`);
+    return this.partitions.map((p) => this.store.partitions[p]!);
+  }
+}
