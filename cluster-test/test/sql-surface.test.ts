@@ -81,13 +81,14 @@ describe('results', () => {
 
 describe('bad SQL answers SQL_ERROR and the node goes on serving', () => {
   it.each([
-    ['SELEC 1', /syntax|line 1/i],
-    ['SELECT * FROM no_such_table', /no_such_table/],
-    ['SELECT nope FROM customers', /nope/],
-    ["INSERT INTO customers (id, name) VALUES ('x', 'Ann')", /id/],
-    ['INSERT INTO customers (name) VALUES (?)', /id/],
-  ])('%s', async (statement, message) => {
-    const err = await expectShoalError(grid.sql(statement, ['Zed']), 'SQL_ERROR');
+    ['SELEC 1', [], /syntax|line 1/i],
+    ['SELECT * FROM no_such_table', [], /no_such_table/],
+    ['SELECT nope FROM customers', [], /nope/],
+    ["INSERT INTO customers (id, name) VALUES ('x', 'Ann')", [], /id/],
+    ['INSERT INTO customers (name) VALUES (?)', ['Zed'], /id/],
+    ['SELECT name FROM customers WHERE id = ?', [], /parameter/],
+  ])('%s', async (statement, params, message) => {
+    const err = await expectShoalError(grid.sql(statement, params), 'SQL_ERROR');
     expect(err.message).toMatch(message);
     expect((await grid.sql('SELECT count(*) FROM customers')).rows).toEqual([[3]]);
   });
