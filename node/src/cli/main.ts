@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { cdcCommand } from './cdc-command.js';
 import { clusterCommand } from './cluster-command.js';
 import { nodeCommand } from './node-command.js';
+import { sqlCommand } from './sql-command.js';
 import { statusCommand } from './status-command.js';
 
 /** Exit code for bad flags or arguments, as most Unix tools use. */
@@ -15,6 +16,7 @@ const program = new Command('shoal')
   .addCommand(nodeCommand())
   .addCommand(clusterCommand())
   .addCommand(statusCommand())
+  .addCommand(sqlCommand())
   .addCommand(cdcCommand());
 for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
 
