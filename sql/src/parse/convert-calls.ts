@@ -17,6 +17,8 @@ const CONSTRUCTS: Readonly<Record<string, string>> = {
   all: 'ALL (...) array comparisons',
   some: 'SOME (...) array comparisons',
   exists: 'EXISTS (subquery)',
+  rollup: 'ROLLUP (grouping sets)',
+  cube: 'CUBE (grouping sets)',
 };
 
 /** A function call; names fold to lower case unless quoted. `NOT (x)` also arrives as a call named "not". */

@@ -4,10 +4,12 @@ import type { ConvertContext } from './convert-context.js';
 import { convertExpr } from './convert-expr.js';
 import { isNode, listAt, nodeAt, refuseUnhandled, typeOf, unexpectedShape, unsupported, type RawNode } from './raw-ast.js';
 
-const SELECT_KEYS: ReadonlySet<string> = new Set([
-  'type', 'with', 'options', 'distinct', 'columns', 'into', 'from', 'where', 'groupby', 'having', 'orderby', 'limit', '_limit', 'window',
-]);
+const SELECT_KEYS: ReadonlySet<string> = new Set(['type', 'distinct', 'columns', 'from', 'where', 'groupby', 'having', 'orderby', 'limit', '_limit']);
 const SELECT_FEATURES = {
+  with: 'WITH (common table expressions)',
+  window: 'WINDOW clauses',
+  into: 'SELECT INTO',
+  options: 'SELECT options',
   _next: 'UNION / INTERSECT / EXCEPT',
   set_op: 'UNION / INTERSECT / EXCEPT',
   for_update: 'FOR UPDATE',
@@ -28,10 +30,6 @@ const JOIN_KINDS: Readonly<Record<string, Join['kind']>> = { 'INNER JOIN': 'inne
 /** A SELECT of the parser's output. WITH, set operations, window clauses and the like are refused by name. */
 export function convertSelect(node: RawNode, ctx: ConvertContext): Select {
   refuseUnhandled(node, SELECT_KEYS, SELECT_FEATURES, 'SELECT');
-  if (listAt(node, 'with').length > 0) throw unsupported('WITH (common table expressions)');
-  if (isNode(node.window) && Object.values(node.window).some((v) => v !== null)) throw unsupported('WINDOW clauses');
-  if (nodeAt(node, 'into')?.position) throw unsupported('SELECT INTO');
-  if (node.options !== null && node.options !== undefined) throw unsupported('SELECT options');
   const where = optionalExpr(node.where, ctx);
   const having = optionalExpr(node.having, ctx);
   const { limit, offset } = limitAndOffset(node, ctx);

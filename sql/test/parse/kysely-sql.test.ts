@@ -179,7 +179,7 @@ describe('SQL compiled by Kysely for PostgreSQL', () => {
       items: [{ kind: 'star' }],
       where: bin(
         'and',
-        { kind: 'in-subquery', operand: col('id'), negated: true, query: { kind: 'select', from: { name: 'orders' }, items: [{ kind: 'expr', expr: col('customer_id') }] } },
+        { kind: 'in-subquery', operand: col('id'), negated: true, query: { kind: 'select', distinct: false, from: { name: 'orders' }, items: [{ kind: 'expr', expr: col('customer_id') }], joins: [], groupBy: [], orderBy: [] } },
         { kind: 'between', operand: col('visits'), low: param(0), high: param(1), negated: false },
       ),
       orderBy: [{ expr: col('name'), direction: 'desc', nulls: 'last' }],
