@@ -38,6 +38,13 @@ export interface TableInfo {
 export interface StoredRow {
   readonly key: Key;
   readonly value: unknown;
+  /**
+   * Optional fast path of a scan: writes the value's fields straight into
+   * `target[offset + position]` for the columns named in `positions` (leaving
+   * the others as they are) without building the value object; false when it
+   * cannot (the value is not a flat map), and the engine reads `value` instead.
+   */
+  readColumns?(positions: ReadonlyMap<string, number>, target: unknown[], offset: number): boolean;
 }
 
 /** An index range: each bound a prefix of the index's columns' values. Equality is `lower = upper`, both inclusive. */

@@ -1,24 +1,31 @@
-import { type Key, SqlError, UnavailableError, decodeKey, decodeValue, encodeKey, partitionOf } from '@shoal/client/protocol';
+import { type Key, SqlError, UnavailableError, decodeKey, encodeKey, partitionOf } from '@shoal/client/protocol';
 import type { IndexRange, MapScope, StoredRow } from '@shoal/sql';
 import type { CacheRegistry } from '../storage/cache-registry.js';
 import type { CacheStore } from '../storage/cache-store.js';
 import { PartitionIndexes } from '../storage/partition-indexes.js';
 import type { PartitionStore } from '../storage/partition-store.js';
+import { readColumnsInto, readStoredRow } from './flat-row-reader.js';
 
-/** A stored entry read as a row; the key is decoded only if the engine asks for it. */
+/** A stored entry read as a row; the key and value are decoded only if the engine asks for them. */
 class EntryRow implements StoredRow {
   private decodedKey: Key | undefined;
-  readonly value: unknown;
+  private decodedValue: unknown;
 
   constructor(
     private readonly keyBytes: string,
-    value: string,
-  ) {
-    this.value = decodeValue(Buffer.from(value, 'latin1'));
-  }
+    private readonly stored: string,
+  ) {}
 
   get key(): Key {
     return (this.decodedKey ??= decodeKey(Buffer.from(this.keyBytes, 'latin1')));
+  }
+
+  get value(): unknown {
+    return (this.decodedValue ??= readStoredRow(this.stored));
+  }
+
+  readColumns(positions: ReadonlyMap<string, number>, target: unknown[], offset: number): boolean {
+    return readColumnsInto(this.stored, positions, target, offset);
   }
 }
 

@@ -1,5 +1,5 @@
-import { BadRequestError, Shoal } from '@shoal/client';
-import { SqlEngine } from '@shoal/sql';
+import { BadRequestError, Shoal, ShoalError, SqlError, UnavailableError } from '@shoal/client';
+import { SqlEngine, parseStatement } from '@shoal/sql';
 import type { Logger } from 'pino';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { RequestDispatch } from '../cluster/request-dispatch.js';
@@ -49,7 +49,12 @@ export class SqlService implements SqlOperations {
   async statement(text: unknown, params: unknown): Promise<unknown> {
     if (typeof text !== 'string') throw new BadRequestError('a SQL statement must be a string');
     if (params !== undefined && params !== null && !Array.isArray(params)) throw new BadRequestError('SQL parameters must be an array');
-    const result = await this.engine.execute(text, (params as unknown[] | null | undefined) ?? []);
+    let result;
+    try {
+      result = await this.engine.execute(text, (params as unknown[] | null | undefined) ?? []);
+    } catch (err) {
+      throw interruptedWrite(text, err);
+    }
     const [page, cursor] = this.pages.first(result.rows);
     return [result.command, result.columns, page, result.rowCount, cursor];
   }
@@ -103,7 +108,7 @@ export class SqlService implements SqlOperations {
   }
 
   private grid(): Promise<Shoal> {
-    if (this.stopped) return Promise.reject(new BadRequestError('the node is stopping'));
+    if (this.stopped) return Promise.reject(new UnavailableError('the node is stopping'));
     this.gridClient ??= Shoal.connect({
       endpoints: [this.options.address()],
       authToken: this.options.authToken ?? undefined,
@@ -116,4 +121,21 @@ export class SqlService implements SqlOperations {
     });
     return this.gridClient;
   }
+}
+
+/**
+ * A statement that writes and failed with a retryable error may have written
+ * part of its rows (there are no transactions): the SDK must not run it again
+ * on its own, so the failure becomes a SQL_ERROR that says so.
+ */
+function interruptedWrite(text: string, err: unknown): unknown {
+  if (!(err instanceof ShoalError) || !err.retryable) return err;
+  let kind: string;
+  try {
+    kind = parseStatement(text).statement.kind;
+  } catch {
+    return err;
+  }
+  if (kind === 'select' || kind === 'explain') return err;
+  return new SqlError(`${kind.toUpperCase().replace('-', ' ')} was interrupted (${err.code}: ${err.message}); part of it may have been applied, as Shoal SQL has no transactions`, { cause: err });
 }

@@ -43,6 +43,11 @@ export class TableLayout {
 
   /** Writes the stored row's columns into `target` from `offset`; the hot path of every scan. */
   decodeInto(stored: StoredRow, target: unknown[], offset: number): void {
+    if (stored.readColumns !== undefined) {
+      const names = this.names;
+      for (let i = 0; i < names.length; i++) target[offset + i] = undefined;
+      if (stored.readColumns(this.positions, target, offset)) return this.settleCells(stored, target, offset);
+    }
     const value = stored.value;
     const object = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
     const names = this.names;
@@ -55,6 +60,19 @@ export class TableLayout {
         if (normalize !== undefined) cell = normalize(cell);
       }
       target[offset + i] = cell;
+    }
+  }
+
+  /** After `readColumns`: absent columns read from the key (or NULL), present ones in the engine's runtime form. */
+  private settleCells(stored: StoredRow, target: unknown[], offset: number): void {
+    const normalizers = this.normalizers;
+    for (let i = 0; i < normalizers.length; i++) {
+      const cell = target[offset + i];
+      if (cell === undefined) target[offset + i] = this.keyFallback(stored.key, i);
+      else if (cell !== null) {
+        const normalize = normalizers[i];
+        if (normalize !== undefined) target[offset + i] = normalize(cell);
+      }
     }
   }
 
