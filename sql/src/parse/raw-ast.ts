@@ -26,11 +26,6 @@ export function listAt(node: RawNode, key: string): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-export function textAt(node: RawNode, key: string): string | undefined {
-  const value = node[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** A node the converter cannot read: the parser produced a shape this adapter does not know. */
 export function unexpectedShape(what: string): SqlError {
   return new SqlError(`unsupported SQL: the parser produced an unexpected ${what}`);
