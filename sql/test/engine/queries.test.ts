@@ -132,6 +132,11 @@ describe('subqueries', () => {
     expect(await rows('SELECT id FROM products WHERE id NOT IN (SELECT id FROM stock) ORDER BY id')).toEqual([[4], [5], [6]]);
   });
 
+  it('answers NULL IN an empty set false and NOT IN it true (seed 1049132240 of the differential test)', async () => {
+    expect(await rows('SELECT count(*) FROM products WHERE NULL NOT IN (SELECT id FROM stock WHERE id < 0)')).toEqual([[6]]);
+    expect(await rows('SELECT count(*) FROM products WHERE NULL IN (SELECT id FROM stock WHERE id < 0)')).toEqual([[0]]);
+  });
+
   it('nests subqueries', async () => {
     expect(await rows('SELECT count(*) FROM orders WHERE product IN (SELECT id FROM products WHERE id IN (SELECT id FROM stock WHERE qty = 0))')).toEqual([[9]]);
   });

@@ -115,6 +115,8 @@ export function compileInSet(operandInput: Compiled, values: readonly unknown[],
   const inner = operand.evaluate;
   const evaluate: Evaluator = (row) => {
     const value = inner(row);
+    // Against an empty set IN is false and NOT IN true, even for NULL (as PostgreSQL answers).
+    if (members.size === 0 && !hasNull) return negated;
     if (value === null) return null;
     if (members.has(keyOf(value))) return !negated;
     return hasNull ? null : negated;
