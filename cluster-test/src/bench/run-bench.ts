@@ -3,6 +3,9 @@ import { type BenchConfig, UsageError, benchConfig } from './bench-config.js';
 import { updateBenchmarksFile } from './benchmarks-file.js';
 import { log, withBenchSession } from './bench-session.js';
 import { batchGet, counterIncrement } from './batch-and-counter-workloads.js';
+import { withCdcPart } from './cdc-benchmarks-file.js';
+import { cdcConsole, cdcMarkdown } from './cdc-report.js';
+import { cdcCompleted, measureCdc } from './cdc-run.js';
 import { clusterConsole, missedClusterTargets } from './cluster-report.js';
 import { type ClusterRunResult, clusterCompleted, measureCluster } from './cluster-run.js';
 import { Dataset } from './dataset.js';
@@ -61,15 +64,19 @@ async function main(): Promise<void> {
   const outcome = await measure(config, data, notes);
   // After the single-node session has stopped its servers, so the cluster has the machine to itself.
   const cluster = await measureCluster(config, data, outcome.results, notes);
+  // Then the CDC ingester, on a fresh node of its own.
+  const cdc = await measureCdc(config.rounds);
   const machine = machineInfo(outcome.redisVersion, load);
   process.stdout.write(`\n${machine.date} — ${describeMachine(machine)}\n`);
   printOutcome(outcome, cluster, notes);
+  process.stdout.write(`\n${cdcConsole(cdc)}\n`);
   if (config.writeReport) {
     const path = join(REPO_ROOT, 'BENCHMARKS.md');
-    updateBenchmarksFile(path, machine.date, reportSection(machine, config, outcome.results, cluster));
+    updateBenchmarksFile(path, machine.date, withCdcPart(reportSection(machine, config, outcome.results, cluster), cdcMarkdown(cdc)));
     log(`wrote the ${machine.date} section of ${path}`);
   }
   if (!clusterCompleted(cluster)) throw new Error('a cluster scenario did not complete (its error is above)');
+  if (!cdcCompleted(cdc)) throw new Error('a CDC scenario did not complete (its error is above)');
 }
 
 /** Name, code (Shoal errors have one), message, then the stack frames. */

@@ -1,0 +1,145 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { type Key, Shoal } from '@shoal/client';
+import { type CdcConfig, decodeRecord, noRules, parseKeyColumnRules, startCdc } from '@shoal/cdc';
+import { log } from './bench-session.js';
+import { CDC_TABLE, changeEventValue } from './cdc-events.js';
+import { median } from './run-workloads.js';
+
+/** The ingest-throughput workload's sizes. */
+export const CDC_INGEST = {
+  /** Inserts of distinct rows, one event per line. */
+  events: 30_000,
+  /** `shoal cdc`'s default `--batch-size`; the putAll batches are as large. */
+  batchSize: 500,
+  /** Source timestamps of the file's events (fixed, so every round reads the same bytes). */
+  tsMs: 1_767_225_600_000,
+  /** Ingest events/s over putAll rows/s. */
+  target: { ratio: 0.7 },
+} as const;
+
+/** One round: both ways of writing the same rows. */
+interface IngestRound {
+  readonly ingestPerSecond: number;
+  readonly putAllPerSecond: number;
+}
+
+/** The medians over the rounds. */
+export interface IngestResult {
+  readonly events: number;
+  readonly fileBytes: number;
+  readonly rounds: number;
+  readonly ingestPerSecond: number;
+  readonly putAllPerSecond: number;
+}
+
+/**
+ * Debezium JSON with schemas through the real ingest path — `shoal cdc`'s
+ * own code (`startCdc`) in this process, reading an NDJSON file (a value
+ * per line, `--key products=id`) with its checkpoint, decoding, mapping and
+ * applying versioned changes one batch at a time — against the SDK's
+ * `putAll` of the very rows the decoder produces, in batches of the same
+ * size, one at a time as the ingester sends them. Each round writes to
+ * fresh caches; rounds alternate which goes first.
+ */
+export async function measureIngest(endpoint: string, rounds: number): Promise<IngestResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'shoal-cdc-bench-'));
+  const grid = await Shoal.connect({ endpoints: [endpoint], clientName: 'shoal-bench-cdc' });
+  try {
+    const file = join(dir, 'changes.ndjson');
+    const fileBytes = await writeEventFile(file, CDC_INGEST.events);
+    const rows = decodedRows(CDC_INGEST.events);
+    const results: IngestRound[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const ingest = () => ingestOnce(endpoint, file, join(dir, `round-${round}`), `cdc_ingest_${round}`);
+      const putAll = () => putAllOnce(grid, rows, `cdc_putall_${round}`);
+      let result: IngestRound;
+      if (round % 2 === 0) result = { ingestPerSecond: await ingest(), putAllPerSecond: await putAll() };
+      else result = { putAllPerSecond: await putAll(), ingestPerSecond: await ingest() };
+      log(`cdc ingest [${round + 1}/${rounds}]: ${Math.round(result.ingestPerSecond).toLocaleString('en-US')} events/s, putAll ${Math.round(result.putAllPerSecond).toLocaleString('en-US')} rows/s`);
+      results.push(result);
+      await grid.destroyCache(`cdc_ingest_${round}`);
+      await grid.destroyCache(`cdc_putall_${round}`);
+    }
+    return {
+      events: CDC_INGEST.events,
+      fileBytes,
+      rounds,
+      ingestPerSecond: median(results.map((r) => r.ingestPerSecond)),
+      putAllPerSecond: median(results.map((r) => r.putAllPerSecond)),
+    };
+  } finally {
+    await grid.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The file's events: inserts of rows 1..count. Returns its size in bytes. */
+async function writeEventFile(path: string, count: number): Promise<number> {
+  const out = createWriteStream(path);
+  let bytes = 0;
+  for (let id = 1; id <= count; id++) {
+    const line = `${changeEventValue(id, id, CDC_INGEST.tsMs, 'c')}\n`;
+    bytes += line.length;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return bytes;
+}
+
+/** The rows exactly as the ingester stores them (decimals and timestamps as exact strings), keyed by id. */
+function decodedRows(count: number): [Key, unknown][] {
+  const rows: [Key, unknown][] = [];
+  for (let id = 1; id <= count; id++) {
+    const event = decodeRecord({ key: null, value: changeEventValue(id, id, CDC_INGEST.tsMs, 'c'), topic: null });
+    if (event.kind !== 'upsert') throw new Error(`the generated event ${id} decoded as ${event.kind}`);
+    rows.push([id, event.row]);
+  }
+  return rows;
+}
+
+/** Runs the ingester over the whole file into `cache`; events per second from start to the last commit. */
+async function ingestOnce(endpoint: string, file: string, checkpointDir: string, cache: string): Promise<number> {
+  const config: CdcConfig = {
+    source: { kind: 'file', path: file, checkpoint: `${checkpointDir}.checkpoint` },
+    endpoints: [endpoint],
+    authToken: null,
+    rules: { ...noRules, caches: new Map([[CDC_TABLE, cache]]), keyColumns: parseKeyColumnRules([`${CDC_TABLE}=id`]) },
+    deadLetter: { kind: 'file', path: `${checkpointDir}.dead-letters` },
+    metrics: null,
+    batchSize: CDC_INGEST.batchSize,
+    schemas: 'auto',
+    unwrapFieldPrefix: '__',
+    mysqlVersion: 'binlog',
+    cacheConfig: {},
+    progressIntervalMs: 3_600_000,
+    logLevel: 'warn',
+  };
+  const started = performance.now();
+  const cdc = await startCdc(config);
+  await cdc.finished;
+  const seconds = (performance.now() - started) / 1_000;
+  const { applied, deadLettered } = cdc.ingester.totals;
+  if (applied !== CDC_INGEST.events || deadLettered !== 0) {
+    throw new Error(`the ingester applied ${applied} of ${CDC_INGEST.events} events (${deadLettered} dead-lettered)`);
+  }
+  return CDC_INGEST.events / seconds;
+}
+
+/** putAll of the rows in batches of the ingester's size, one batch at a time; rows per second. */
+async function putAllOnce(grid: Shoal, rows: readonly [Key, unknown][], cache: string): Promise<number> {
+  await grid.createCache(cache);
+  const target = grid.cache<Key, unknown>(cache);
+  const started = performance.now();
+  for (let from = 0; from < rows.length; from += CDC_INGEST.batchSize) {
+    await target.putAll(new Map(rows.slice(from, from + CDC_INGEST.batchSize)));
+  }
+  const seconds = (performance.now() - started) / 1_000;
+  const size = await target.size();
+  if (size !== rows.length) throw new Error(`putAll left ${size} of ${rows.length} rows in ${cache}`);
+  return rows.length / seconds;
+}
