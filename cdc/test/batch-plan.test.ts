@@ -3,8 +3,8 @@ import { decodeRecord, EventMapper, noRules, planBatch, type MappedRecord, type 
 import { generateHistory } from './support/change-history.js';
 
 const mapper = new EventMapper({ rules: noRules });
-const put = (cache: string, key: number): MappedRecord['mapped'] => ({ kind: 'put', cache, key, value: { id: key }, version: Uint8Array.of(0x20, key), sourceTsMs: null });
-const remove = (cache: string, key: number): MappedRecord['mapped'] => ({ kind: 'remove', cache, key, version: Uint8Array.of(0x20, key), sourceTsMs: null });
+const put = (cache: string, key: number): MappedRecord['mapped'] => ({ kind: 'put', cache, key, value: { id: key }, version: Uint8Array.of(0x20, key), table: null, sourceTsMs: null });
+const remove = (cache: string, key: number): MappedRecord['mapped'] => ({ kind: 'remove', cache, key, version: Uint8Array.of(0x20, key), table: null, sourceTsMs: null });
 
 /** A plan as `[cache, kind:key, ...]` per write, `clear cache` per truncate. */
 function shape(steps: readonly PlanStep[]): unknown[] {

@@ -1,3 +1,4 @@
+import type { TableSchemaConfig } from '@shoal/client';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
 import type { PlannedChange, PlanStep } from './batch-plan.js';
 import { isRefusal, type ChangeTarget } from './grid-writer.js';
@@ -36,7 +37,7 @@ export async function applyPlan(steps: readonly PlanStep[], target: ChangeTarget
     }
     await Promise.all(
       [...step.caches].map(async ([cache, changes]) => {
-        const results = await applyOrSplit(target, cache, changes, refused);
+        const results = await applyOrSplit(target, cache, step.tables.get(cache) ?? null, changes, refused);
         const t = tally(cache);
         for (const ok of results) ok ? t.applied++ : t.stale++;
       }),
@@ -54,16 +55,22 @@ export async function applyPlan(steps: readonly PlanStep[], target: ChangeTarget
 }
 
 /** The applied flags of the changes the grid took (refused ones are left out and noted). */
-async function applyOrSplit(target: ChangeTarget, cache: string, changes: readonly PlannedChange[], refused: { record: number; error: CdcEventError }[]): Promise<boolean[]> {
+async function applyOrSplit(
+  target: ChangeTarget,
+  cache: string,
+  table: TableSchemaConfig | null,
+  changes: readonly PlannedChange[],
+  refused: { record: number; error: CdcEventError }[],
+): Promise<boolean[]> {
   try {
-    return await target.applyChanges(cache, changes.map((c) => c.change));
+    return await target.applyChanges(cache, changes.map((c) => c.change), table);
   } catch (err) {
     if (!isRefusal(err) || changes.length === 0) throw err;
   }
   const results: boolean[] = [];
   for (const planned of changes) {
     try {
-      results.push(...(await target.applyChanges(cache, [planned.change])));
+      results.push(...(await target.applyChanges(cache, [planned.change], table)));
     } catch (err) {
       if (!isRefusal(err)) throw err;
       const reason = `the grid refused the change: ${(err as Error).message}`;

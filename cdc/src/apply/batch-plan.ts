@@ -1,4 +1,4 @@
-import type { Key } from '@shoal/client';
+import type { Key, TableSchemaConfig } from '@shoal/client';
 import type { Row } from '../decode/index.js';
 import type { MappedEvent } from '../mapping/event-mapper.js';
 
@@ -17,9 +17,11 @@ export interface PlannedChange {
  * What applying a batch takes, in order: writes grouped per cache (each
  * cache's changes in stream order), and truncates as barriers: every change
  * before a truncate is written before its cache is cleared, and none after.
+ * A write names, for each cache it can, the SQL table to create it as
+ * should it not exist yet (the first one its changes carry).
  */
 export type PlanStep =
-  | { readonly kind: 'write'; readonly caches: ReadonlyMap<string, readonly PlannedChange[]> }
+  | { readonly kind: 'write'; readonly caches: ReadonlyMap<string, readonly PlannedChange[]>; readonly tables: ReadonlyMap<string, TableSchemaConfig> }
   | { readonly kind: 'clear'; readonly cache: string; readonly record: number };
 
 /** A mapped event and the index of its record in the batch. */
@@ -32,9 +34,11 @@ export interface MappedRecord {
 export function planBatch(items: readonly MappedRecord[]): PlanStep[] {
   const steps: PlanStep[] = [];
   let pending = new Map<string, PlannedChange[]>();
+  let tables = new Map<string, TableSchemaConfig>();
   const flush = () => {
-    if (pending.size > 0) steps.push({ kind: 'write', caches: pending });
+    if (pending.size > 0) steps.push({ kind: 'write', caches: pending, tables });
     pending = new Map();
+    tables = new Map();
   };
   for (const { mapped, record } of items) {
     switch (mapped.kind) {
@@ -53,6 +57,7 @@ export function planBatch(items: readonly MappedRecord[]): PlanStep[] {
         const list = pending.get(mapped.cache) ?? [];
         list.push({ change, record });
         pending.set(mapped.cache, list);
+        if (mapped.table !== null && !tables.has(mapped.cache)) tables.set(mapped.cache, mapped.table);
         break;
       }
     }

@@ -1,10 +1,11 @@
-import type { Key } from '@shoal/client';
+import type { Key, TableSchemaConfig } from '@shoal/client';
 import type { DecodedEvent, DeleteEvent, EventKind, Row, RowKey, SourceBlock, TruncateEvent, UpsertEvent } from '../decode/index.js';
 import { GtidSourceGuard, positionVersion, type VersionOptions } from '../apply/position-version.js';
 import { cacheNameProblem } from '../apply/create-cache.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
 import { gridKeyOf, pickKeyColumns } from './grid-key.js';
 import type { MappingRules } from './mapping-rules.js';
+import { sqlTableOf } from './sql-table.js';
 import { defaultTableName, firstMatch, tableNames } from './table-names.js';
 
 /** What one decoded event asks of the grid. */
@@ -16,19 +17,22 @@ interface ChangeCommon {
   readonly sourceTsMs: number | null;
 }
 
-/** `c`, `r`, `u`: store the after row under its key, if its version is not older than the stored one. */
-export interface PutChange extends ChangeCommon {
-  readonly kind: 'put';
+interface RowChangeCommon extends ChangeCommon {
   readonly key: Key;
-  readonly value: Row;
   readonly version: Uint8Array;
+  /** The SQL table the cache is created as when this change is the first to need it; null for a plain cache (see `sqlTableOf`). */
+  readonly table: TableSchemaConfig | null;
+}
+
+/** `c`, `r`, `u`: store the after row under its key, if its version is not older than the stored one. */
+export interface PutChange extends RowChangeCommon {
+  readonly kind: 'put';
+  readonly value: Row;
 }
 
 /** `d`: remove the key, if its version is not older than the stored one (the grid keeps a tombstone at that version). */
-export interface RemoveChange extends ChangeCommon {
+export interface RemoveChange extends RowChangeCommon {
   readonly kind: 'remove';
-  readonly key: Key;
-  readonly version: Uint8Array;
 }
 
 /** `t`: empty the cache, after every earlier change of the batch. */
@@ -57,6 +61,8 @@ export interface EventMapperOptions extends VersionOptions {
  */
 export class EventMapper {
   private readonly gtidSources = new GtidSourceGuard();
+  /** Per cache, what its first event with a schema described (null: a plain cache), so that later events are not described again. */
+  private readonly tables = new Map<string, TableSchemaConfig | null>();
 
   constructor(private readonly options: EventMapperOptions) {}
 
@@ -76,7 +82,8 @@ export class EventMapper {
   private put(event: UpsertEvent): PutChange {
     const { cache, names } = this.route(event);
     const key = this.keyOf(event, names, event.row);
-    return { kind: 'put', cache, key, value: event.row, version: this.versionOf(event), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+    const table = this.tableOf(cache, event, names);
+    return { kind: 'put', cache, key, value: event.row, version: this.versionOf(event), table, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
   }
 
   private versionOf(event: UpsertEvent | DeleteEvent): Uint8Array {
@@ -87,7 +94,17 @@ export class EventMapper {
   private remove(event: DeleteEvent): RemoveChange {
     const { cache, names } = this.route(event);
     const key = this.keyOf(event, names, event.before);
-    return { kind: 'remove', cache, key, version: this.versionOf(event), sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+    const table = this.tableOf(cache, event, names);
+    return { kind: 'remove', cache, key, version: this.versionOf(event), table, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+  }
+
+  private tableOf(cache: string, event: UpsertEvent | DeleteEvent, names: readonly string[]): TableSchemaConfig | null {
+    const known = this.tables.get(cache);
+    if (known !== undefined) return known;
+    if (event.rowSchema === null) return null;
+    const table = sqlTableOf(event.rowSchema, event.keySchema, firstMatch(this.options.rules.keyColumns, names));
+    this.tables.set(cache, table);
+    return table;
   }
 
   private truncate(event: TruncateEvent): TruncateChange {

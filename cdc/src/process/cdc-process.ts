@@ -43,7 +43,7 @@ export async function startCdc(config: CdcConfig, log: Logger = pino({ level: co
     const metrics = new CdcMetrics();
     const source = createSource(config.source, { batchSize: config.batchSize, log });
     const ingester = new Ingester({
-      target: new GridWriter(grid, config.cacheConfig),
+      target: new GridWriter(grid, config.cacheConfig, log),
       mapper: new EventMapper({ rules: config.rules, mysql: config.mysqlVersion }),
       deadLetters,
       metrics,
