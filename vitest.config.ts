@@ -19,6 +19,7 @@ const alias = [
 const clusterFiles = [
   'cluster-test/test/chaos/**/*.test.ts',
   'cluster-test/test/cluster-data.test.ts',
+  'cluster-test/test/sql-differential-cluster.test.ts',
   'cluster-test/test/harness/local-cluster-3.test.ts',
   'cluster-test/test/harness/cluster-command.test.ts',
   'cdc/test/integration/cdc-node-kill.test.ts',

@@ -18,6 +18,8 @@ import { reportSection } from './report-section.js';
 import { REPO_ROOT } from './repo-root.js';
 import { consoleTable, missedTargets } from './results-table.js';
 import { runWorkloads } from './run-workloads.js';
+import { missedSqlTargets } from './sql-bench-report.js';
+import { runSqlBench, sqlOutcomeConsole, withSqlSection } from './sql-bench.js';
 import { withTimeout } from './with-timeout.js';
 
 /** In this order; the memory step drops the workload keys, so it comes last. */
@@ -64,18 +66,23 @@ async function main(): Promise<void> {
   const outcome = await measure(config, data, notes);
   // After the single-node session has stopped its servers, so the cluster has the machine to itself.
   const cluster = await measureCluster(config, data, outcome.results, notes);
+  // Then SQL beside SQLite on the same 1M rows, on a fresh node of its own.
+  const sql = await runSqlBench();
   // Then the CDC ingester, on a fresh node of its own.
   const cdc = await measureCdc(config.rounds);
   const machine = machineInfo(outcome.redisVersion, load);
   process.stdout.write(`\n${machine.date} — ${describeMachine(machine)}\n`);
   printOutcome(outcome, cluster, notes);
+  process.stdout.write(`\n${sqlOutcomeConsole(sql)}\n`);
+  for (const missed of sql.ok ? missedSqlTargets(sql.value) : []) process.stdout.write(`SQL target missed: ${missed}\n`);
   process.stdout.write(`\n${cdcConsole(cdc)}\n`);
   if (config.writeReport) {
     const path = join(REPO_ROOT, 'BENCHMARKS.md');
-    updateBenchmarksFile(path, machine.date, withCdcPart(reportSection(machine, config, outcome.results, cluster), cdcMarkdown(cdc)));
+    updateBenchmarksFile(path, machine.date, withCdcPart(withSqlSection(reportSection(machine, config, outcome.results, cluster), sql), cdcMarkdown(cdc)));
     log(`wrote the ${machine.date} section of ${path}`);
   }
   if (!clusterCompleted(cluster)) throw new Error('a cluster scenario did not complete (its error is above)');
+  if (!sql.ok) throw new Error('the SQL scenario did not complete (its error is above)');
   if (!cdcCompleted(cdc)) throw new Error('a CDC scenario did not complete (its error is above)');
 }
 
