@@ -33,8 +33,8 @@ export interface InsertStatement {
   readonly params: readonly unknown[];
 }
 
-/** One multi-row INSERT for Shoal, with an optional ON CONFLICT tail. */
-export function shoalInsert(t: TableSpec, rows: readonly Row[], style: ValueStyle, tail = ''): InsertStatement {
+/** One multi-row INSERT for Shoal, with an optional ON CONFLICT tail; without `columnList` the values go in table order. */
+export function shoalInsert(t: TableSpec, rows: readonly Row[], style: ValueStyle, tail = '', columnList = true): InsertStatement {
   const params: unknown[] = [];
   const cell = (row: Row, c: ColumnSpec) => {
     const value = row[c.name] ?? null;
@@ -43,5 +43,6 @@ export function shoalInsert(t: TableSpec, rows: readonly Row[], style: ValueStyl
     return style === '$' ? `$${params.length}` : '?';
   };
   const tuples = rows.map((row) => `(${t.columns.map((c) => cell(row, c)).join(', ')})`);
-  return { text: `INSERT INTO ${t.name} (${t.columns.map((c) => c.name).join(', ')}) VALUES ${tuples.join(', ')}${tail ? ` ${tail}` : ''}`, params };
+  const columns = columnList ? ` (${t.columns.map((c) => c.name).join(', ')})` : '';
+  return { text: `INSERT INTO ${t.name}${columns} VALUES ${tuples.join(', ')}${tail ? ` ${tail}` : ''}`, params };
 }

@@ -19,11 +19,13 @@ export interface DmlStatements {
   readonly sqlite: { readonly text: string; readonly params: readonly unknown[] };
 }
 
-function conflictTail(d: Extract<Dml, { k: 'insert' }>): string {
+/** DO UPDATE takes the proposed value, or on alternate columns keeps the stored one where the proposed is NULL. */
+function conflictTail(d: Extract<Dml, { k: 'insert' }>, step: number): string {
   if (d.conflict === undefined) return '';
   const target = `ON CONFLICT (${d.table.primaryKey.join(', ')})`;
   if (d.conflict === 'nothing') return `${target} DO NOTHING`;
-  return `${target} DO UPDATE SET ${d.conflict.update.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+  const value = (c: string, i: number) => ((step + i) % 2 === 0 ? `EXCLUDED.${c}` : `COALESCE(EXCLUDED.${c}, ${d.table.name}.${c})`);
+  return `${target} DO UPDATE SET ${d.conflict.update.map((c, i) => `${c} = ${value(c, i)}`).join(', ')}`;
 }
 
 function renderChange(d: Exclude<Dml, { k: 'insert' }>, dialect: Dialect, placeholder: '$' | '?') {
@@ -37,8 +39,10 @@ function renderChange(d: Exclude<Dml, { k: 'insert' }>, dialect: Dialect, placeh
 /** Both engines' text and parameters; `step` varies how Shoal's values are carried. */
 export function renderDml(d: Dml, step: number): DmlStatements {
   if (d.k === 'insert') {
-    const tail = conflictTail(d);
-    return { shoal: shoalInsert(d.table, d.rows, (['literal', '$', '?'] as const)[step % 3]!, tail), sqlite: sqliteInsert(d.table, d.rows, tail) };
+    const tail = conflictTail(d, step);
+    // Odd steps leave out the column list (the rows carry every column in table order).
+    const columnList = step % 2 === 0;
+    return { shoal: shoalInsert(d.table, d.rows, (['literal', '$', '?'] as const)[step % 3]!, tail, columnList), sqlite: sqliteInsert(d.table, d.rows, tail, columnList) };
   }
   const placeholder = step % 2 === 0 ? '$' : '?';
   return { shoal: renderChange(d, 'pg', placeholder), sqlite: renderChange(d, 'sqlite', '?') };

@@ -112,6 +112,8 @@ export class ExprGen {
       w(1, sub.map((operand): Expr => ({ k: 'neg', operand }))),
       w(1, sub.map((a): Expr => ({ k: 'fn', name: 'abs', args: [a], type: 'int' }))),
       w(1, this.scalar('text', depth - 1).map((a): Expr => ({ k: 'fn', name: 'length', args: [a], type: 'int' }))),
+      w(1, fc.tuple(this.scalar('text', depth - 1), this.scalar('text', depth - 1)).map(([a, b]): Expr => ({ k: 'fn', name: 'strpos', args: [a, b], type: 'int' }))),
+      w(1, this.predicate(depth - 1).map((operand): Expr => ({ k: 'cast', operand, to: 'int' }))),
       ...this.branching('int', depth),
     ];
   }
@@ -150,6 +152,7 @@ export class ExprGen {
     const search = fc.string({ unit: fc.constantFrom('a', 'b', 'B'), minLength: 1, maxLength: 2 }).map((s) => lit(s, 'text'));
     return [
       w(2, fc.tuple(sub, sub).map(([left, right]): Expr => ({ k: 'concat', left, right }))),
+      w(1, fc.tuple(sub, sub).map(([a, b]): Expr => ({ k: 'fn', name: 'concat', args: [a, b], type: 'text' }))),
       w(2, fc.tuple(fc.constantFrom('upper', 'lower', 'trim') as fc.Arbitrary<'upper' | 'lower' | 'trim'>, sub).map(([name, a]): Expr => ({ k: 'fn', name, args: [a], type: 'text' }))),
       w(1, fc.tuple(sub, position, position).map(([a, from, n]): Expr => ({ k: 'fn', name: 'substr', args: [a, from, n], type: 'text' }))),
       w(1, fc.tuple(sub, search, textValue(2).map((s) => lit(s, 'text'))).map(([a, s, r]): Expr => ({ k: 'fn', name: 'replace', args: [a, s, r], type: 'text' }))),

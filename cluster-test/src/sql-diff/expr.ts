@@ -13,7 +13,7 @@ export type Expr =
   | { readonly k: 'concat'; readonly left: Expr; readonly right: Expr }
   | { readonly k: 'neg'; readonly operand: Expr }
   | { readonly k: 'fn'; readonly name: ScalarFunction; readonly args: readonly Expr[]; readonly type: ValueType }
-  | { readonly k: 'cast'; readonly operand: Expr; readonly to: 'bigint' | 'text' }
+  | { readonly k: 'cast'; readonly operand: Expr; readonly to: 'int' | 'bigint' | 'text' }
   | { readonly k: 'case'; readonly whens: readonly (readonly [Expr, Expr])[]; readonly otherwise?: Expr; readonly type: ValueType }
   | { readonly k: 'coalesce'; readonly args: readonly Expr[]; readonly type: ValueType }
   | { readonly k: 'cmp'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: Expr; readonly right: Expr }
@@ -26,7 +26,7 @@ export type Expr =
   | { readonly k: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean; readonly caseInsensitive: boolean }
   | { readonly k: 'agg'; readonly fn: AggregateFunction; readonly arg?: Expr; readonly distinct: boolean };
 
-export type ScalarFunction = 'abs' | 'upper' | 'lower' | 'length' | 'substr' | 'replace' | 'trim' | 'floor' | 'ceil' | 'nullif';
+export type ScalarFunction = 'abs' | 'upper' | 'lower' | 'length' | 'substr' | 'replace' | 'trim' | 'floor' | 'ceil' | 'nullif' | 'strpos' | 'concat';
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
 /** An uncorrelated `IN (SELECT column FROM table WHERE ...)`. */

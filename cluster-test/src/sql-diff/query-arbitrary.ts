@@ -47,17 +47,18 @@ function groupedQuery(source: Source): fc.Arbitrary<Query> {
     aggregates: fc.array(aggregateItem(gen), { minLength: 1, maxLength: 3 }),
     where: sometimes(gen.where(), 0.6),
     having: sometimes(havingPredicate(gen), 0.3),
+    distinct: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   });
-  return body.chain(({ keys, aggregates, where, having }) => {
+  return body.chain(({ keys, aggregates, where, having, distinct }) => {
     const exprs = [...keys, ...aggregates];
     const ordering = orderingArbitrary({
       sortable: range(exprs.length).filter((i) => !isApprox(exprs[i]!)),
       aliases: aliases(exprs.length),
-      // An aggregate the select list does not show may order the groups too (PostgreSQL allows it).
-      expressions: aggregateCall(gen).filter((e) => !isApprox(e)),
+      // An aggregate the select list does not show may order the groups too (PostgreSQL allows it, but not with DISTINCT).
+      ...(distinct ? {} : { expressions: aggregateCall(gen).filter((e) => !isApprox(e)) }),
       tieBreak: range(keys.length).map((alias) => ({ alias })),
     });
-    const parts = { distinct: false, items: itemsOf(exprs), groupBy: keys, ...(where ? { where } : {}), ...(having ? { having } : {}) };
+    const parts = { distinct, items: itemsOf(exprs), groupBy: keys, ...(where ? { where } : {}), ...(having ? { having } : {}) };
     return ordering.map((o) => assemble(source, parts, o));
   });
 }

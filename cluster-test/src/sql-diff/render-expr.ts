@@ -47,9 +47,10 @@ export function renderExpr(e: Expr, ctx: RenderContext): string {
     case 'neg':
       return `(- ${r(e.operand)})`;
     case 'fn':
-      return `${e.name}(${e.args.map(r).join(', ')})`;
+      // SQLite calls PostgreSQL's strpos instr (same arguments, same 1-based answer, 0 when absent).
+      return `${e.name === 'strpos' && ctx.dialect === 'sqlite' ? 'instr' : e.name}(${e.args.map(r).join(', ')})`;
     case 'cast':
-      return `CAST(${r(e.operand)} AS ${e.to === 'bigint' ? 'BIGINT' : 'TEXT'})`;
+      return `CAST(${r(e.operand)} AS ${e.to.toUpperCase()})`;
     case 'case':
       return `(CASE ${e.whens.map(([when, then]) => `WHEN ${r(when)} THEN ${r(then)}`).join(' ')}${e.otherwise ? ` ELSE ${r(e.otherwise)}` : ''} END)`;
     case 'coalesce':

@@ -8,8 +8,12 @@ export const BIGINT_LIMIT = Number.MAX_SAFE_INTEGER;
  * Few letters, so that equality, IN and LIKE often hit; upper case for
  * ILIKE/upper/lower; `%` and `_` so LIKE's wildcards also meet themselves; a
  * space for trim. No backslash: PostgreSQL's LIKE escapes with it, SQLite's does not.
+ * A few characters past ASCII without case (so upper/lower/ILIKE mean the
+ * same everywhere): '😀' is two UTF-16 units but one character (length,
+ * substr, LIKE's `_`), and '￥' (U+FFE5) sorts before it by code point, as
+ * PostgreSQL and SQLite compare, but after it by UTF-16 unit, as JavaScript does.
  */
-const TEXT_UNITS = ['a', 'a', 'b', 'b', 'c', 'B', 'A', '_', '%', ' '] as const;
+const TEXT_UNITS = ['a', 'a', 'b', 'b', 'c', 'B', 'A', '_', '%', ' ', '€', '￥', '😀'] as const;
 
 export const textUnit = fc.constantFrom(...TEXT_UNITS);
 
