@@ -6,6 +6,7 @@ import { decodeSchemalessStruct } from './declared-columns.js';
 import type { DecodedEvent, DeleteEvent, MessageEvent, Row, SourceBlock, TruncateEvent, UpsertEvent, UpsertOp } from './event-kinds.js';
 import { isJsonObject, toPlainJson } from './json-text.js';
 import { positionFromSource } from './position-from-source.js';
+import { memoBySchema } from './schema-memo.js';
 import { child, describeJson, optionalSafeInteger, requireObject, requireString, type JsonObject } from './raw-access.js';
 import { decodeStruct } from './semantic-types.js';
 import { isSnapshotMarker, readSnapshotMarker, readTableRef, readTransactionRef, type TableRef } from './source-info.js';
@@ -93,6 +94,10 @@ function decodeRow(value: unknown, schema: StructSchema | null, table: TableRef,
  */
 function rowSchemaOf(schemaJson: unknown, field: 'before' | 'after'): StructSchema | null {
   if (schemaJson === null) return null;
+  return memoBySchema(schemaJson, `row:${field}`, () => parseRowSchema(schemaJson, field));
+}
+
+function parseRowSchema(schemaJson: unknown, field: 'before' | 'after'): StructSchema {
   const fields = requireObject(schemaJson, 'schema', 'a schema object')['fields'];
   if (!Array.isArray(fields)) return undecodable('schema.fields', `an envelope schema needs fields, got ${describeJson(fields)}`);
   const index = fields.findIndex((f: unknown) => isJsonObject(f) && f['field'] === field);

@@ -4,7 +4,8 @@ import { CdcDecodeError, CdcErrorCode, undecodable, type RecordPart } from './de
 import type { ColumnTypes } from './declared-columns.js';
 import { classifyPayload, schemaNameOf, splitConverterValue, type SchemasMode } from './envelope.js';
 import type { DecodedEvent } from './event-kinds.js';
-import { isJsonObject, parseJsonText, type RawJson } from './json-text.js';
+import { sharedSchemaTexts, type RecordPartParser } from './converter-text.js';
+import { isJsonObject, type RawJson } from './json-text.js';
 import { decodeKey, noKey, type DecodedKey } from './key.js';
 import { decodeHeartbeat, decodeSchemaChange, decodeTransaction } from './metadata-events.js';
 import { describeJson } from './raw-access.js';
@@ -26,6 +27,8 @@ export interface DecodeOptions {
   readonly unwrapFieldPrefix?: string;
   /** Column types declared by the mapping, for records without a schema (see `declareColumnTypes`). */
   readonly columnTypes?: ColumnTypes | ((table: TableRef | null, topic: string | null) => ColumnTypes | undefined);
+  /** How record parts are parsed (default: a `SchemaTextCache` shared by the process; tests give the reference parse). */
+  readonly parser?: RecordPartParser;
 }
 
 export type DecodeResult = { readonly ok: true; readonly event: DecodedEvent } | { readonly ok: false; readonly error: CdcDecodeError };
@@ -39,12 +42,13 @@ export function decodeRecord(record: ChangeRecord, options: DecodeOptions = {}):
   const topic = record.topic ?? null;
   const mode = options.schemas ?? 'auto';
   const columnTypesFor = columnTypeResolver(options.columnTypes, topic);
-  const parsedKey = inPart('key', () => parseJsonText(record.key));
+  const parser = options.parser ?? sharedSchemaTexts;
+  const parsedKey = inPart('key', () => parser.parse(record.key));
   let decodedKey: DecodedKey | undefined;
   const keyFor = (table: TableRef | null): DecodedKey =>
     (decodedKey ??= inPart('key', () => (parsedKey === undefined ? noKey : decodeKey(parsedKey, mode, columnTypesFor(table)))));
   return inPart('value', () => {
-    const parsed = parseJsonText(record.value);
+    const parsed = parser.parse(record.value);
     if (parsed === undefined || parsed === null) return { kind: 'tombstone', topic, key: keyFor(null).key };
     const { schema, payload } = splitConverterValue(parsed, mode, '');
     const base = payload === parsed ? '' : 'payload';

@@ -41,5 +41,7 @@ export { declareColumnTypes, type ColumnTypes, type DeclaredColumnType } from '.
 export { describeTable, type ColumnInfo, type SqlType, type TableSchema } from './table-schema.js';
 export { formatDecimal, type DecimalString } from './decimal.js';
 export type { DateString, TimeString, TimestampString } from './temporal.js';
-export { parseJsonText, type RawJson } from './json-text.js';
+export { jsonTextOf, parseJsonText, parseLosslessly, type RawJson } from './json-text.js';
+export { SchemaTextCache, sharedSchemaTexts, type RecordPartParser } from './converter-text.js';
+export { parseExactJson } from './exact-json.js';
 export type { SchemasMode } from './envelope.js';

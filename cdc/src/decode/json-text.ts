@@ -1,5 +1,6 @@
 import { LosslessNumber, isLosslessNumber, parse } from 'lossless-json';
 import { undecodable } from './decode-error.js';
+import { ExactJsonSyntaxError, parseExactJson, parseJsonNumber } from './exact-json.js';
 
 /** Text or bytes as a source hands them over; null or undefined is an absent value. */
 export type RawJson = string | Uint8Array | null | undefined;
@@ -19,9 +20,28 @@ const integerLiteral = /^-?\d+$/;
  * read empty bytes as null).
  */
 export function parseJsonText(raw: RawJson, path = ''): unknown {
+  const text = jsonTextOf(raw, path);
+  if (text === undefined) return undefined;
+  try {
+    return parseExactJson(text);
+  } catch (error) {
+    if (!(error instanceof ExactJsonSyntaxError)) throw error;
+  }
+  return parseLosslessly(text, path);
+}
+
+/** A record part as text; undefined when absent or blank. */
+export function jsonTextOf(raw: RawJson, path: string): string | undefined {
   if (raw === null || raw === undefined) return undefined;
   const text = typeof raw === 'string' ? raw : decodeUtf8(raw, path);
-  if (text.trim() === '') return undefined;
+  return text.trim() === '' ? undefined : text;
+}
+
+/**
+ * The reference parse, which `parseExactJson` matches: it is asked only
+ * when that one refused the text, for lossless-json's words on what is wrong.
+ */
+export function parseLosslessly(text: string, path: string): unknown {
   try {
     return parse(text, null, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
   } catch (error) {
@@ -38,12 +58,7 @@ function decodeUtf8(bytes: Uint8Array, path: string): string {
 }
 
 function parseNumber(text: string): number | bigint | LosslessNumber {
-  if (integerLiteral.test(text)) {
-    const value = Number(text);
-    return Number.isSafeInteger(value) ? value : BigInt(text);
-  }
-  const value = Number(text);
-  return String(value) === text ? value : new LosslessNumber(text);
+  return parseJsonNumber(text, integerLiteral.test(text));
 }
 
 /** The exact text of a JSON number kept by `parseJsonText`, or undefined for anything else. */

@@ -4,6 +4,7 @@ import { splitConverterValue, type SchemasMode } from './envelope.js';
 import type { RowKey } from './event-kinds.js';
 import { isJsonObject } from './json-text.js';
 import { describeJson } from './raw-access.js';
+import { memoBySchema } from './schema-memo.js';
 import { decodeStruct } from './semantic-types.js';
 import { undecodable } from './decode-error.js';
 
@@ -26,7 +27,7 @@ export function decodeKey(parsed: unknown, mode: SchemasMode, columnTypes: Colum
   const { schema: schemaJson, payload } = splitConverterValue(parsed, mode, '');
   const base = schemaJson === null && payload === parsed ? '' : 'payload';
   if (schemaJson !== null) {
-    const schema = parseStructSchema(schemaJson, 'schema');
+    const schema = memoBySchema(schemaJson, 'key', () => parseStructSchema(schemaJson, 'schema'));
     return { key: decodeStruct(payload, schema, base), schema };
   }
   if (!isJsonObject(payload)) return undecodable(base, `a record key must be an object of key columns, got ${describeJson(payload)}`);

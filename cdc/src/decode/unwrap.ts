@@ -5,6 +5,7 @@ import { decodeSchemalessStruct } from './declared-columns.js';
 import type { DeleteEvent, SourceBlock, UpsertEvent, UpsertOp } from './event-kinds.js';
 import { toPlainJson } from './json-text.js';
 import { positionFromSource } from './position-from-source.js';
+import { memoBySchema } from './schema-memo.js';
 import { child, optionalSafeInteger, optionalString, type JsonObject } from './raw-access.js';
 import { decodeStruct } from './semantic-types.js';
 import { isSnapshotMarker, readSnapshotMarker, type TableRef } from './source-info.js';
@@ -25,7 +26,8 @@ export function decodeUnwrapped(payload: JsonObject, schemaJson: unknown, ctx: D
   const snapshot = readSnapshotMarker(source['snapshot'], at('snapshot'));
   const table = tableOf(source, at);
   const envelopeTsMs = optionalSafeInteger(added['ts_ms'], at('ts_ms'));
-  const rowSchema = schemaJson === null ? null : withoutAddedFields(parseStructSchema(schemaJson, 'schema'), ctx.unwrapFieldPrefix);
+  const prefix = ctx.unwrapFieldPrefix;
+  const rowSchema = schemaJson === null ? null : memoBySchema(schemaJson, `unwrapped:${prefix}`, () => withoutAddedFields(parseStructSchema(schemaJson, 'schema'), prefix));
   const row = rowSchema === null ? decodeSchemalessStruct(columnsOf(payload, ctx.unwrapFieldPrefix), ctx.columnTypesFor(table), ctx.base) : decodeStruct(payload, rowSchema, ctx.base);
   const decodedKey = ctx.keyFor(table);
   const common = {

@@ -1,0 +1,123 @@
+import { ExactJsonSyntaxError, parseExactJsonAt } from './exact-json.js';
+import { jsonTextOf, parseJsonText, type RawJson } from './json-text.js';
+
+const schemaPrefix = '{"schema":';
+const payloadInfix = ',"payload":';
+const maxSchemas = 32;
+
+/** Turns a record part into JSON values the way `parseJsonText` does: undefined when absent or blank, `CdcDecodeError` when not JSON. */
+export interface RecordPartParser {
+  parse(raw: RawJson, path?: string): unknown;
+}
+
+/** A schema's exact text, as it sits in a record, and its parse. */
+interface KnownSchema {
+  readonly text: string;
+  readonly json: unknown;
+}
+
+/**
+ * Parses record parts, reusing the parse of JsonConverter schemas already
+ * seen. The converter repeats the whole schema in every record (four fifths
+ * of a typical change event), always first and compact:
+ * `{"schema":S,"payload":P}`. A record whose text is exactly that, with S
+ * character for character a schema text met before and P one JSON value, is
+ * the object `{schema: parse(S), payload: parse(P)}`, which is what parsing
+ * the whole text gives; so only P is parsed. Anything else (another layout,
+ * whitespace, a payload followed by more) is parsed whole, as before.
+ *
+ * Keyed by the full schema text, never by name or version, so two schemas
+ * that differ in anything are never confused. Records of a hit share the
+ * schema's parsed JSON (and what is derived from it, see `memoBySchema`),
+ * which the decoder never mutates.
+ */
+export class SchemaTextCache implements RecordPartParser {
+  /** Most recently used first; a stream has a handful of tables, a bounded few are kept. */
+  private readonly known: KnownSchema[] = [];
+
+  /** What `parseJsonText` would return for the part (undefined for an absent or blank one), failures alike. */
+  parse(raw: RawJson, path = ''): unknown {
+    const text = jsonTextOf(raw, path);
+    if (text === undefined) return undefined;
+    if (text.startsWith(schemaPrefix)) {
+      const envelope = this.parseEnvelope(text);
+      if (envelope !== null) return envelope;
+    }
+    return parseJsonText(text, path);
+  }
+
+  /** Schemas kept (for tests). */
+  get size(): number {
+    return this.known.length;
+  }
+
+  private parseEnvelope(text: string): { schema: unknown; payload: unknown } | null {
+    const schema = this.lookUp(text) ?? this.learn(text);
+    if (schema === null) return null;
+    const payload = parsePayload(text, schemaPrefix.length + schema.text.length + payloadInfix.length);
+    return payload === null ? null : { schema: schema.json, payload: payload.value };
+  }
+
+  private lookUp(text: string): KnownSchema | null {
+    const known = this.known;
+    for (let i = 0; i < known.length; i++) {
+      const schema = known[i]!;
+      const end = schemaPrefix.length + schema.text.length;
+      // The cheap test first: the payload key right where this schema would end. Then equality of a
+      // substring, which V8 compares a word at a time (startsWith goes a character at a time, 5× slower).
+      if (!text.startsWith(payloadInfix, end) || text.substring(schemaPrefix.length, end) !== schema.text) continue;
+      if (i > 0) {
+        known.splice(i, 1);
+        known.unshift(schema);
+      }
+      return schema;
+    }
+    return null;
+  }
+
+  /** Parses the schema of a record not seen before and keeps its text; null when the text is not `{"schema":S,"payload":`. */
+  private learn(text: string): KnownSchema | null {
+    let parsed: { value: unknown; end: number };
+    try {
+      parsed = parseExactJsonAt(text, schemaPrefix.length);
+    } catch (error) {
+      if (error instanceof ExactJsonSyntaxError) return null;
+      throw error;
+    }
+    if (!text.startsWith(payloadInfix, parsed.end)) return null;
+    // A copy, so that the kept text does not hold on to the whole record.
+    const schema: KnownSchema = { text: flatCopy(text.slice(schemaPrefix.length, parsed.end)), json: parsed.value };
+    this.known.unshift(schema);
+    if (this.known.length > maxSchemas) this.known.pop();
+    return schema;
+  }
+}
+
+/** The payload at `start` when it is one JSON value followed by the closing brace and nothing but whitespace. */
+function parsePayload(text: string, start: number): { value: unknown } | null {
+  let parsed: { value: unknown; end: number };
+  try {
+    parsed = parseExactJsonAt(text, start);
+  } catch (error) {
+    if (error instanceof ExactJsonSyntaxError) return null;
+    throw error;
+  }
+  if (text.charCodeAt(parsed.end) !== 125 /* } */ || !onlyJsonWhitespace(text, parsed.end + 1)) return null;
+  return { value: parsed.value };
+}
+
+/** JSON's four whitespace characters only (`trim` would take more than a JSON parser does). */
+function onlyJsonWhitespace(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 32 && code !== 9 && code !== 10 && code !== 13) return false;
+  }
+  return true;
+}
+
+function flatCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/** The cache record decoding uses when it is given none. */
+export const sharedSchemaTexts = new SchemaTextCache();
