@@ -85,6 +85,9 @@ export interface SqlHost {
    */
   map(table: string, request: unknown, partitions?: readonly number[]): Promise<readonly unknown[]>;
 
+  /** Optional: resolves once this node applied every catalog change the cluster had committed when asked (a table created through another node). */
+  catchUp?(): Promise<void>;
+
   /** Puts rows (key → whole row object) through the grid's write path. */
   put(table: string, entries: readonly (readonly [Key, unknown])[]): Promise<void>;
   /** Puts the row unless the key is present; true if it did. */

@@ -33,6 +33,9 @@ export interface ClusterNodeOptions {
   readonly rng?: Rng;
 }
 
+/** How often `catchUp` looks at the log again. */
+const CATCH_UP_POLL_MS = 10;
+
 type Command = ClusterCommand extends infer C ? (C extends unknown ? Omit<C, 'proposalId'> : never) : never;
 
 const PROPOSAL_TIMEOUT_MS = 10_000;
@@ -186,6 +189,26 @@ export class ClusterNode {
     const contact = status.lastLeaderContactAt;
     if (contact !== undefined && this.clock.now() - contact < this.options.timing.dataLeaseMs) return undefined;
     return `this node has not heard from a control-plane leader for ${contact === undefined ? 'ever' : `${Math.round(this.clock.now() - contact)} ms`}`;
+  }
+
+  /**
+   * Resolves once this node has applied what the control plane had committed
+   * when asked, as the leader's next contact tells it (at most `limitMs`
+   * later; never rejects). A node asked about a cache it does not know, by a
+   * client that learned of it from a faster node, catches up this way before
+   * answering that the cache does not exist.
+   */
+  catchUp(limitMs = 500): Promise<void> {
+    const askedAt = this.clock.now();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        const status = this.raft.status();
+        const heard = status.role === 'leader' || (status.lastLeaderContactAt ?? -Infinity) > askedAt;
+        if ((heard && this.lastApplied >= status.commitIndex) || this.clock.now() - askedAt >= limitMs) return resolve();
+        setTimeout(check, CATCH_UP_POLL_MS);
+      };
+      check();
+    });
   }
 
   /** Puts `command` in the log (through the leader) and resolves with its outcome once applied here. */

@@ -34,8 +34,12 @@ export class RequestDispatch {
     private readonly cluster: ClusterNode,
   ) {}
 
-  run(opcode: Opcode, request: WireRequest, clientId: string | undefined): unknown {
+  run(opcode: Opcode, request: WireRequest, clientId: string | undefined, caughtUp = false): unknown {
     const scope = scopeReaders[opcode](request);
+    // A cache this node has not heard of may be one it has not applied yet: catch up once before saying it does not exist.
+    if (!caughtUp && 'cache' in scope && !this.context.caches.find(scope.cache)) {
+      return this.cluster.catchUp().then(() => this.run(opcode, request, clientId, true));
+    }
     switch (scope.kind) {
       case 'none':
         return this.handlers[opcode](request, this.context);

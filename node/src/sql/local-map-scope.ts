@@ -2,7 +2,6 @@ import { type Key, SqlError, UnavailableError, decodeKey, encodeKey, partitionOf
 import type { IndexRange, MapScope, StoredRow } from '@shoal/sql';
 import type { CacheRegistry } from '../storage/cache-registry.js';
 import type { CacheStore } from '../storage/cache-store.js';
-import { PartitionIndexes } from '../storage/partition-indexes.js';
 import type { PartitionStore } from '../storage/partition-store.js';
 import { readColumnsInto, readStoredRow } from './flat-row-reader.js';
 
@@ -36,6 +35,7 @@ class EntryRow implements StoredRow {
  */
 export class LocalMapScope implements MapScope {
   private readonly store: CacheStore;
+  private readonly coveredSet: ReadonlySet<number>;
 
   constructor(
     private readonly caches: CacheRegistry,
@@ -45,6 +45,7 @@ export class LocalMapScope implements MapScope {
     private readonly holdsWhole: (cache: string) => boolean,
   ) {
     this.store = caches.require(table);
+    this.coveredSet = new Set(partitions);
   }
 
   *scan(table: string): Iterable<StoredRow> {
@@ -57,16 +58,16 @@ export class LocalMapScope implements MapScope {
     this.covered(table);
     const keyBytes = encodeKey(key);
     const partition = partitionOf(keyBytes, this.store.partitions.length);
-    if (!this.partitions.includes(partition)) return undefined;
+    if (!this.coveredSet.has(partition)) return undefined;
     const latin1 = Buffer.from(keyBytes).toString('latin1');
     const value = this.store.partitions[partition]!.get(latin1);
     return value === undefined ? undefined : new EntryRow(latin1, value);
   }
 
   indexRange(table: string, index: string, range: IndexRange): Iterable<StoredRow> | undefined {
-    const partitions = this.covered(table);
-    if (!this.store.definition.table?.indexes.some((i) => i.name === index)) return undefined;
-    return this.rowsInRange(partitions, index, range);
+    this.covered(table);
+    const secondary = this.store.indexes?.get(index);
+    return secondary === undefined ? undefined : this.rowsInRange(secondary.range(range));
   }
 
   *replicated(table: string): Iterable<StoredRow> {
@@ -76,16 +77,14 @@ export class LocalMapScope implements MapScope {
     for (const partition of store.partitions) for (const [key, value] of partition.entries) yield new EntryRow(key, value);
   }
 
-  private *rowsInRange(partitions: readonly PartitionStore[], index: string, range: IndexRange): Iterable<StoredRow> {
-    for (const partition of partitions) {
-      const indexes = partition.observer;
-      if (!(indexes instanceof PartitionIndexes)) continue;
-      const secondary = indexes.get(index);
-      if (secondary === undefined) continue;
-      for (const key of secondary.range(range)) {
-        const value = partition.get(key);
-        if (value !== undefined) yield new EntryRow(key, value);
-      }
+  /** The index spans every partition held here: keep the entries of covered partitions. */
+  private *rowsInRange(keys: Iterable<string>): Iterable<StoredRow> {
+    const partitions = this.store.partitions;
+    for (const key of keys) {
+      const partition = partitionOf(Buffer.from(key, 'latin1'), partitions.length);
+      if (!this.coveredSet.has(partition)) continue;
+      const value = partitions[partition]!.get(key);
+      if (value !== undefined) yield new EntryRow(key, value);
     }
   }
 

@@ -31,6 +31,10 @@ export class NodeSqlHost implements SqlHost {
     return { name, mode: store.definition.mode, partitions: store.partitions.length, schema };
   }
 
+  catchUp(): Promise<void> {
+    return this.options.cluster().catchUp();
+  }
+
   async createTable(name: string, schema: TableSchema, options: { readonly mode?: 'partitioned' | 'replicated'; readonly backups?: number }): Promise<boolean> {
     const definition = { ...parseCacheDefinition(name, { ...options }, this.options.caches.partitionCount), table: schema };
     return (await this.options.cluster().propose({ kind: 'create-cache', definition })) as boolean;

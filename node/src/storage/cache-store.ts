@@ -1,6 +1,6 @@
 import { partitionOf } from '@shoal/client/protocol';
 import type { CacheDefinition } from './cache-definition.js';
-import { PartitionIndexes } from './partition-indexes.js';
+import { TableIndexes } from './table-indexes.js';
 import { PartitionStore } from './partition-store.js';
 
 /** Counters an operator of a lookup cache watches. */
@@ -37,11 +37,13 @@ export class CacheStore {
     this.buildIndexes();
   }
 
+  /** The table's secondary indexes on this node, when it is a table with some. */
+  indexes: TableIndexes | undefined;
+
   private buildIndexes(): void {
     const table = this.current.table;
-    for (const partition of this.partitions) {
-      partition.observer = table !== undefined && table.indexes.length > 0 ? new PartitionIndexes(table, partition.entries) : undefined;
-    }
+    for (const partition of this.partitions) partition.observer = undefined;
+    this.indexes = table !== undefined && table.indexes.length > 0 ? new TableIndexes(table, this.partitions) : undefined;
   }
 
   get name(): string {

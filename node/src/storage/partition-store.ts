@@ -4,7 +4,8 @@ import { VersionedEntries } from './versioned-entries.js';
 /** Told of every change to a partition's entries (the partition's secondary indexes). */
 export interface EntryObserver {
   changed(key: string, previous: string | undefined, next: string | undefined): void;
-  cleared(): void;
+  /** The partition is about to drop every entry (they are still there). */
+  clearing(): void;
 }
 
 /** What a request needs of the partition's replication state: is it fenced, and when is a write safe. */
@@ -60,8 +61,8 @@ export class PartitionStore {
 
   /** Drops every entry, version and tombstone. */
   clear(): void {
+    this.observer?.clearing();
     this.entries.clear();
-    this.observer?.cleared();
     this.bytes = 0;
     this.versioned = undefined;
     recordEffect(this, [EffectTag.Clear]);

@@ -6,6 +6,7 @@ import { runMapPhase } from './exec/map-phase.js';
 import { checkMapRequest } from './map-request.js';
 import { lookupTable } from './plan/sources.js';
 import { StatementCache } from './statement-cache.js';
+import { referencedTables } from './referenced-tables.js';
 import { StatementTargets } from './statement-targets.js';
 import { createIndex, createTable, dropIndex, dropTable } from './statements/ddl.js';
 import { explain } from './statements/explain.js';
@@ -56,9 +57,21 @@ export class SqlEngine {
     if (typeof text !== 'string') throw new SqlError('SQL text must be a string');
     const parsed = this.statements.get(text);
     checkParams(parsed, params);
+    await this.catchUpIfBehind(parsed.statement);
     const run = new ReadRunner(this.host, text, new StatementTargets(parsed.statement, this.host, params));
     const execute = executors[parsed.statement.kind] as Executor<Statement['kind']>;
     return execute(parsed.statement, run, this.host);
+  }
+
+  /**
+   * A table another node just created may not have reached this node's
+   * catalog yet: before DDL, or when a statement names a table unknown here,
+   * let the host catch up with the control plane once.
+   */
+  private async catchUpIfBehind(statement: Statement): Promise<void> {
+    if (this.host.catchUp === undefined) return;
+    const ddl = statement.kind === 'create-table' || statement.kind === 'drop-table' || statement.kind === 'create-index' || statement.kind === 'drop-index';
+    if (ddl || referencedTables(statement).some((name) => this.host.table(name) === undefined)) await this.host.catchUp();
   }
 
   /** The map phase of a request that `execute` sent through `SqlHost.map`, on the node leading the partitions in `scope`. */
