@@ -22,5 +22,6 @@ export { RedisSource, type RedisSourceOptions, type RedisEntryFormat } from './s
 export { KafkaSource, type KafkaSourceOptions } from './sources/kafka-source.js';
 export { parseSourceSpec, sourceForms, type SourceSpec } from './sources/source-spec.js';
 export { recordFromLine, valuesFromBody } from './sources/record-text.js';
+export { bodyValues, type BodyValue } from './sources/body-values.js';
 export { startCdc, type CdcProcess } from './process/cdc-process.js';
 export type { CdcConfig, DeadLetterSpec } from './process/cdc-config.js';

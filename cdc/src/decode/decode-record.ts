@@ -18,6 +18,8 @@ export interface ChangeRecord {
   /** Null, absent or empty for a tombstone. */
   readonly value: RawJson;
   readonly topic?: string | null;
+  /** The value already parsed, exactly as the decoder parses `value` (a source that had to parse it anyway); `value` is then only its text. */
+  readonly parsedValue?: unknown;
 }
 
 export interface DecodeOptions {
@@ -48,7 +50,7 @@ export function decodeRecord(record: ChangeRecord, options: DecodeOptions = {}):
   const keyFor = (table: TableRef | null): DecodedKey =>
     (decodedKey ??= inPart('key', () => (parsedKey === undefined ? noKey : decodeKey(parsedKey, mode, columnTypesFor(table)))));
   return inPart('value', () => {
-    const parsed = parser.parse(record.value);
+    const parsed = record.parsedValue !== undefined ? record.parsedValue : parser.parse(record.value);
     if (parsed === undefined || parsed === null) return { kind: 'tombstone', topic, key: keyFor(null).key };
     const { schema, payload } = splitConverterValue(parsed, mode, '');
     const base = payload === parsed ? '' : 'payload';

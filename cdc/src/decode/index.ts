@@ -42,6 +42,6 @@ export { describeTable, type ColumnInfo, type SqlType, type TableSchema } from '
 export { formatDecimal, type DecimalString } from './decimal.js';
 export type { DateString, TimeString, TimestampString } from './temporal.js';
 export { jsonTextOf, parseJsonText, parseLosslessly, type RawJson } from './json-text.js';
-export { SchemaTextCache, sharedSchemaTexts, type RecordPartParser } from './converter-text.js';
-export { parseExactJson } from './exact-json.js';
+export { SchemaTextCache, onlyJsonWhitespace, sharedSchemaTexts, type RecordPartParser } from './converter-text.js';
+export { ExactJsonSyntaxError, parseExactJson, parseExactJsonAt } from './exact-json.js';
 export type { SchemasMode } from './envelope.js';

@@ -9,7 +9,7 @@ import { CdcEventError, type SetAsideReason } from '../errors.js';
 import type { EventMapper } from '../mapping/event-mapper.js';
 import type { CdcMetrics } from './cdc-metrics.js';
 import { deadLetterEntry, type DeadLetterSink } from './dead-letter.js';
-import type { SourceBatch, SourceRecord } from './source.js';
+import type { BatchHandler, SourceBatch, SourceRecord } from './source.js';
 
 export interface IngesterOptions {
   readonly target: ChangeTarget;
@@ -42,7 +42,8 @@ export interface IngestTotals {
  * batch is decoded record by record (failures go to the dead-letter sink),
  * mapped to versioned changes, applied (retrying while the grid is
  * unavailable, until the signal aborts), then dead letters are flushed and
- * the batch is committed.
+ * the batch is committed. A pulling source decodes the next batch while
+ * one applies (see `BatchHandler.prepare`).
  */
 export class Ingester {
   readonly totals: IngestTotals = { records: 0, applied: 0, stale: 0, truncates: 0, skipped: 0, deadLettered: 0, batches: 0, newestSourceTsMs: null };
@@ -62,42 +63,60 @@ export class Ingester {
   }
 
   /** Applies and commits one batch; rejects without committing when the grid fails for good or the signal aborts. */
-  readonly handle = async (batch: SourceBatch, signal: AbortSignal): Promise<void> => {
-    const started = performance.now();
-    const { metrics } = this.options;
-    const items = await this.prepare(batch.records);
-    const plan = planBatch(items);
-    const outcome = await this.retryPolicy.execute(() => applyPlan(plan, this.options.target), signal);
-    for (const { record, error } of outcome.refused) await this.setAside(batch.records[record]!, error.toDeadLetter());
-    await this.retryPolicy.execute(() => this.options.deadLetters.flush(), signal);
-    await batch.commit();
-    this.count(batch, items, outcome);
-    metrics.batchSeconds.observe((performance.now() - started) / 1_000);
-    metrics.lastCommit.set(Date.now() / 1_000);
-  };
+  readonly handle: BatchHandler = Object.assign(async (batch: SourceBatch, signal: AbortSignal) => this.prepare(batch)(signal), {
+    prepare: (batch: SourceBatch) => this.prepare(batch),
+  });
 
-  /** Decodes and maps each record; the ones that fail are set aside. */
-  private async prepare(records: readonly SourceRecord[]): Promise<MappedRecord[]> {
+  /**
+   * Decodes, maps and plans a batch now (CPU only, so that a source can do
+   * it for the next batch while this one waits on the grid); the function
+   * returned sets aside what failed, applies, flushes the dead letters and
+   * commits. Batches must be prepared in stream order: mapping keeps state
+   * (a cache's table, the GTID source).
+   */
+  private prepare(batch: SourceBatch): (signal: AbortSignal) => Promise<void> {
+    const decodeStarted = performance.now();
+    const { items, setAside } = this.decodeAll(batch.records);
+    const plan = planBatch(items);
+    const decodeMs = performance.now() - decodeStarted;
+    return async (signal) => {
+      // The batch's own time: its decoding, then its apply and commit (not the wait for the batch before it).
+      const started = performance.now() - decodeMs;
+      const { metrics } = this.options;
+      for (const { record, reason } of setAside) await this.setAside(record, reason);
+      const outcome = await this.retryPolicy.execute(() => applyPlan(plan, this.options.target), signal);
+      for (const { record, error } of outcome.refused) await this.setAside(batch.records[record]!, error.toDeadLetter());
+      await this.retryPolicy.execute(() => this.options.deadLetters.flush(), signal);
+      await batch.commit();
+      this.count(batch, items, outcome);
+      metrics.batchSeconds.observe((performance.now() - started) / 1_000);
+      metrics.lastCommit.set(Date.now() / 1_000);
+    };
+  }
+
+  /** Decodes and maps each record; the ones that fail are noted, to be set aside in order before the batch applies. */
+  private decodeAll(records: readonly SourceRecord[]): { items: MappedRecord[]; setAside: { record: SourceRecord; reason: SetAsideReason }[] } {
     const items: MappedRecord[] = [];
+    const setAside: { record: SourceRecord; reason: SetAsideReason }[] = [];
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       if (record.setAside !== undefined) {
-        await this.setAside(record, record.setAside);
+        setAside.push({ record, reason: record.setAside });
         continue;
       }
       const decoded = tryDecodeRecord(record, this.options.decode);
       if (!decoded.ok) {
-        await this.setAside(record, decoded.error.toDeadLetter());
+        setAside.push({ record, reason: decoded.error.toDeadLetter() });
         continue;
       }
       try {
         items.push({ mapped: this.options.mapper.map(decoded.event), record: i });
       } catch (err) {
         if (!(err instanceof CdcEventError)) throw err;
-        await this.setAside(record, err.toDeadLetter());
+        setAside.push({ record, reason: err.toDeadLetter() });
       }
     }
-    return items;
+    return { items, setAside };
   }
 
   private async setAside(record: SourceRecord, reason: SetAsideReason): Promise<void> {

@@ -58,19 +58,36 @@ export abstract class PullingSource implements Source {
     return this.stopping.signal;
   }
 
+  /**
+   * Fetches and handles batches in order. With a pipelining handler the
+   * next batch is fetched and prepared while the previous one applies and
+   * commits; the applies, and so the commits, stay one at a time and in
+   * order, and a failure of one stops the loop before any later batch
+   * applies.
+   */
   private async loop(handler: BatchHandler): Promise<void> {
     const signal = this.stopping.signal;
     let failure: unknown = null;
+    let inFlight: Promise<void> | null = null;
     try {
       while (!signal.aborted) {
-        const fetched = await this.fetch(signal);
+        const fetched = await this.fetchBeside(inFlight, signal);
         if (fetched === 'end') break;
         if (fetched === 'idle') continue;
-        if (fetched.records.length === 0) await fetched.commit();
-        else await handler(fetched, signal);
+        let rest: (signal: AbortSignal) => Promise<void>;
+        try {
+          rest = restOf(fetched, handler);
+        } finally {
+          // What came before is applied and committed first, whether or not this batch could be prepared.
+          if (inFlight !== null) await inFlight;
+        }
+        inFlight = rest(signal);
+        inFlight.catch(() => undefined);
       }
+      if (inFlight !== null) await inFlight;
     } catch (err) {
       if (!signal.aborted) failure = err;
+      await inFlight?.catch(() => undefined);
     }
     try {
       await this.close();
@@ -80,4 +97,25 @@ export abstract class PullingSource implements Source {
     if (failure === null) this.settle.resolve();
     else this.settle.reject(failure);
   }
+
+  /** Fetches while the batch in flight applies; gives up the fetch (and fails) as soon as that batch fails. */
+  private async fetchBeside(inFlight: Promise<void> | null, signal: AbortSignal): Promise<Fetched> {
+    if (inFlight === null) return this.fetch(signal);
+    const giveUp = new AbortController();
+    const fetching = this.fetch(AbortSignal.any([signal, giveUp.signal]));
+    try {
+      return await Promise.race([fetching, inFlight.then(() => fetching)]);
+    } catch (err) {
+      giveUp.abort(new Error('the batch in flight failed'));
+      await fetching.catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+/** What remains to do for a fetched batch once it is prepared. */
+function restOf(batch: SourceBatch, handler: BatchHandler): (signal: AbortSignal) => Promise<void> {
+  if (batch.records.length === 0) return () => batch.commit();
+  if (handler.prepare !== undefined) return handler.prepare(batch);
+  return (signal) => handler(batch, signal);
 }

@@ -6,6 +6,8 @@ export interface SourceRecord {
   readonly key: RawJson;
   /** Null or empty for a tombstone. */
   readonly value: RawJson;
+  /** The value already parsed, exactly as the decoder would parse it (see `ChangeRecord.parsedValue`). */
+  readonly parsedValue?: unknown;
   /** Topic, stream or subject; null when the transport does not say (HTTP). */
   readonly topic: string | null;
   /** Where the record sits in its source (`line 12`, `1700000000000-0`, `partition 3 offset 41`), for dead letters and logs. */
@@ -26,7 +28,16 @@ export interface SourceBatch {
  * aborts waiting on an unavailable grid (shutdown, or a deadline the source
  * has, like an HTTP request's).
  */
-export type BatchHandler = (batch: SourceBatch, signal: AbortSignal) => Promise<void>;
+export interface BatchHandler {
+  (batch: SourceBatch, signal: AbortSignal): Promise<void>;
+  /**
+   * The same work in two steps, for a source that can pipeline: `prepare`
+   * does the CPU part now (decoding, mapping) and returns the rest (apply,
+   * then commit). A source may prepare the next batch while the previous
+   * one's rest runs, but runs the rests one at a time and in order.
+   */
+  readonly prepare?: (batch: SourceBatch) => (signal: AbortSignal) => Promise<void>;
+}
 
 /**
  * A stream of change records. `start` begins delivering batches to the

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BatchHandler, Source, SourceRecord } from '../ingest/source.js';
 import { requestTarget } from '../ingest/request-target.js';
-import { valuesFromBody } from './record-text.js';
+import { bodyValues } from './body-values.js';
 
 export interface HttpSourceOptions {
   readonly host: string;
@@ -153,7 +153,7 @@ export class HttpSource implements Source {
 
   private recordsOf(body: string, topic: string | null): SourceRecord[] {
     const digest = createHash('sha256').update(body).digest('hex').slice(0, 16);
-    return valuesFromBody(body).map((value, i) => ({ key: null, value, topic, offset: `body ${digest} item ${i}` }));
+    return bodyValues(body).map((v, i) => ({ key: null, ...v, topic, offset: `body ${digest} item ${i}` }));
   }
 }
 

@@ -17,7 +17,9 @@ const wrapperFields: ReadonlySet<string> = new Set(['topic', 'key', 'value']);
  * that is not JSON is returned as the value, for the decoder to refuse.
  */
 export function recordFromLine(line: string): RecordText {
-  if (!line.includes('"value"')) return { topic: null, key: null, value: line };
+  // A record has no field but topic, key and value: a line that opens with another key (a converter
+  // envelope's "schema", on every line with schemas) is a value, whatever it holds further on.
+  if (line.startsWith('{"schema":') || !line.includes('"value"')) return { topic: null, key: null, value: line };
   let parsed: unknown;
   try {
     parsed = parse(line);
