@@ -21,6 +21,16 @@ export abstract class PullingSource implements Source {
     this.done.catch(() => undefined);
   }
 
+  /**
+   * Whether `fetch` may run while the previous batch applies and commits.
+   * A source whose commit would queue behind a blocking read on the same
+   * connection, or whose read would hand out the uncommitted batch again,
+   * says no: it then fetches only after the commit (and prepares nothing ahead).
+   */
+  protected get fetchesWhileApplying(): boolean {
+    return true;
+  }
+
   protected abstract open(): Promise<void>;
   protected abstract fetch(signal: AbortSignal): Promise<Fetched>;
   protected abstract close(): Promise<void>;
@@ -71,6 +81,10 @@ export abstract class PullingSource implements Source {
     let inFlight: Promise<void> | null = null;
     try {
       while (!signal.aborted) {
+        if (!this.fetchesWhileApplying && inFlight !== null) {
+          await inFlight;
+          inFlight = null;
+        }
         const fetched = await this.fetchBeside(inFlight, signal);
         if (fetched === 'end') break;
         if (fetched === 'idle') continue;

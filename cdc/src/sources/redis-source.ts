@@ -64,6 +64,11 @@ export class RedisSource extends PullingSource {
     }
   }
 
+  /** XACK would wait behind a blocking XREADGROUP on this connection, and a read of pending entries would return the batch in flight again. */
+  protected override get fetchesWhileApplying(): boolean {
+    return false;
+  }
+
   protected async fetch(): Promise<Fetched> {
     const o = this.options;
     const ids = o.streams.map(() => (this.pendingFirst ? '0' : '>'));
