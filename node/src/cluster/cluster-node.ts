@@ -310,6 +310,8 @@ export class ClusterNode {
     const { outcome, deltas } = this.state.apply(command, entry.index);
     if (outcome.kind === 'ok') this.mirrorCaches(command, outcome.result);
     this.dataPlane.onAssignments(deltas);
+    if (command.kind === 'create-cache') this.dataPlane.onCacheCreated(command.definition.name);
+    if (command.kind === 'destroy-cache') this.dataPlane.onCacheDestroyed(command.name);
     if (command.kind === 'add-member' || command.kind === 'remove-member') this.onMembersChanged();
     const pending = this.pending.get(command.proposalId);
     if (pending) {

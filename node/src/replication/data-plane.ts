@@ -103,6 +103,15 @@ export class DataPlane {
     for (const delta of deltas) this.follow(delta);
   }
 
+  /** A cache was created here: replication that reached this node before the creation did runs now. */
+  onCacheCreated(name: string): void {
+    this.receiver.onCacheCreated(name, this.caches);
+  }
+
+  onCacheDestroyed(name: string): void {
+    this.receiver.onCacheDestroyed(name);
+  }
+
   /** A link to `peer` changed path: whatever it had in flight may be lost, so its copies start over. */
   onLinkUp(peer: string): void {
     for (const primary of this.primaries.values()) {

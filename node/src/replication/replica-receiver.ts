@@ -9,6 +9,9 @@ interface ReceiverPorts {
   send(node: string, message: ReplicationMessage): boolean;
 }
 
+/** Most messages held for caches this node has not created yet; past it they are refused (the primary copies again later). */
+const MAX_EARLY_MESSAGES = 10_000;
+
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
 /**
@@ -17,6 +20,10 @@ const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
  * copy when a write arrives out of order.
  */
 export class ReplicaReceiver {
+  /** Messages for a cache whose creation this node has not applied yet, in arrival order, by cache. */
+  private readonly early = new Map<string, { readonly from: string; readonly message: ReplicationMessage }[]>();
+  private earlyCount = 0;
+
   constructor(
     private readonly replicas: Map<string, ReplicaPartition>,
     private readonly ports: ReceiverPorts,
@@ -27,8 +34,11 @@ export class ReplicaReceiver {
   ) {}
 
   onMessage(from: string, message: ReplicationMessage, caches: CacheRegistry): void {
-    const store = caches.find(message.cache)?.partitions[message.partition];
-    // Not ready for this stream (the cache is not created here yet): the primary must copy again later.
+    const cache = caches.find(message.cache);
+    // A primary writes to a new cache as soon as it applied its creation; this node may apply it a heartbeat later.
+    if (!cache && this.hold(from, message)) return;
+    const store = cache?.partitions[message.partition];
+    // Not ready for this stream: the primary must copy again later.
     if (!store) return void this.refuse(from, message, 'gap');
     // A deposed primary (one cut off while the others moved on) must not get anything acknowledged,
     // even by a node that never held a copy under it or that leads the partition now.
@@ -51,6 +61,33 @@ export class ReplicaReceiver {
       default:
         return;
     }
+  }
+
+  /** The cache now exists here (its partitions placed): what came before runs, in order. */
+  onCacheCreated(name: string, caches: CacheRegistry): void {
+    const held = this.early.get(name);
+    if (held === undefined) return;
+    this.early.delete(name);
+    this.earlyCount -= held.length;
+    for (const { from, message } of held) this.onMessage(from, message, caches);
+  }
+
+  /** The cache is gone (or will never come): what was held for it is refused. */
+  onCacheDestroyed(name: string): void {
+    const held = this.early.get(name);
+    if (held === undefined) return;
+    this.early.delete(name);
+    this.earlyCount -= held.length;
+    for (const { from, message } of held) this.refuse(from, message, 'gap');
+  }
+
+  private hold(from: string, message: ReplicationMessage): boolean {
+    if (this.earlyCount >= MAX_EARLY_MESSAGES) return false;
+    const held = this.early.get(message.cache);
+    if (held === undefined) this.early.set(message.cache, [{ from, message }]);
+    else held.push({ from, message });
+    this.earlyCount++;
+    return true;
   }
 
   private onStart(replica: ReplicaPartition, message: SyncStartMessage): void {
