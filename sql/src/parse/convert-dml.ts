@@ -3,6 +3,7 @@ import type { Assignment, ConflictAction, Delete, Expr, Insert, Update } from '.
 import type { ConvertContext } from './convert-context.js';
 import { convertExpr } from './convert-expr.js';
 import { requireDistinct } from './identifiers.js';
+import { aliasResolved, type InsertAlias } from './insert-alias.js';
 import { isNode, listAt, nodeAt, refuseUnhandled, typeOf, unexpectedShape, unsupported, type RawNode } from './raw-ast.js';
 
 const RETURNING = { returning: 'RETURNING', with: 'WITH (common table expressions)' } as const;
@@ -14,7 +15,7 @@ const TARGET_KEYS: ReadonlySet<string> = new Set(['db', 'table', 'as', 'addition
 /** INSERT INTO t [(cols)] VALUES (...), (...) [ON CONFLICT ...]. */
 export function convertInsert(node: RawNode, ctx: ConvertContext): Insert {
   refuseUnhandled(node, INSERT_KEYS, { ...RETURNING, partition: 'PARTITION', on_duplicate_update: 'ON DUPLICATE KEY' }, 'INSERT');
-  const table = targetTable(node.table, ctx, 'INSERT');
+  const { table, alias } = insertTarget(node.table, ctx);
   const columns = Array.isArray(node.columns) ? node.columns.map((c) => ctx.ids.name(c)) : undefined;
   if (columns) requireDistinct(columns, (c) => `column "${c}" specified more than once`);
   const rows = valuesRows(node.values, ctx);
@@ -30,8 +31,18 @@ export function convertInsert(node: RawNode, ctx: ConvertContext): Insert {
     table,
     ...(columns === undefined ? {} : { columns }),
     rows,
-    ...(conflict === undefined ? {} : { onConflict: onConflict(conflict, ctx) }),
+    ...(conflict === undefined ? {} : { onConflict: onConflict(alias ? aliasResolved(conflict, alias, ctx) : conflict, ctx) }),
   };
+}
+
+/** INSERT's target, which may carry an alias (`INSERT INTO t AS i`, put there by insert-head.ts). */
+function insertTarget(raw: unknown, ctx: ConvertContext): { readonly table: string; readonly alias?: InsertAlias } {
+  const first = Array.isArray(raw) && raw.length === 1 && isNode(raw[0]) ? raw[0] : undefined;
+  if (!first || first.as === null || first.as === undefined) return { table: targetTable(raw, ctx, 'INSERT') };
+  const table = targetTable([{ ...first, as: null }], ctx, 'INSERT');
+  const alias = ctx.ids.relation(first.as);
+  if (alias === 'excluded') throw new SqlError('table name "excluded" specified more than once');
+  return { table, alias: { name: alias, table, rawTable: first.table } };
 }
 
 /** UPDATE t SET c = v, ... [WHERE ...]. */

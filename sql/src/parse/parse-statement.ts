@@ -11,13 +11,15 @@ import { Params } from './params.js';
 import { resolvePlaceholders, type MarkedText } from './placeholders.js';
 import type { RawNode } from './raw-ast.js';
 import { syntaxError } from './syntax-error.js';
+import { attemptInsertHead } from './insert-head.js';
 import { findTrailingWith, parseTableOptions, type TableOptions, type TrailingWith } from './table-options.js';
 
 /**
  * Parses one SQL statement (PostgreSQL dialect) into Shoal's AST.
- * node-sql-parser does the parsing; three forms its PostgreSQL grammar lacks
- * are handled around it: a leading EXPLAIN, `?` placeholders, and CREATE
- * TABLE's trailing WITH (...) options. Every failure is a SqlError; syntax
+ * node-sql-parser does the parsing; forms its PostgreSQL grammar lacks are
+ * handled around it: a leading EXPLAIN, `?` placeholders, CREATE TABLE's
+ * trailing WITH (...) options, and INSERT's ON CONFLICT without a column
+ * list and target alias. Every failure is a SqlError; syntax
  * errors name the line and column in `text` and quote the text around it.
  */
 export function parseStatement(text: string): ParsedStatement {
@@ -69,14 +71,17 @@ function settled(attempt: WithAttempt, marked: MarkedText, original: string): Pa
 }
 
 /**
- * Parses `text`; when that fails and the text ends in a WITH clause, parses
- * it again with the clause blanked out. An error before the clause is the
+ * Parses `text`; when that fails, tries the INSERT head rescue (see
+ * insert-head.ts), then, when the text ends in a WITH clause, parses it
+ * again with the clause blanked out. An error before the clause is the
  * statement's own; one inside it means blanking did not help, and the first
  * error stands.
  */
 function attemptWithOptions(text: string): WithAttempt {
   const outcome = runParser(text);
   if (outcome.kind === 'parsed') return outcome;
+  const insert = attemptInsertHead(text, outcome);
+  if (insert) return insert;
   const clause = findTrailingWith(text);
   if (!clause) return outcome;
   const retry = runParser(clause.text);

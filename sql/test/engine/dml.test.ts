@@ -89,6 +89,28 @@ describe('INSERT', () => {
     expect(await sqlError(grid, "INSERT INTO products (id, name) VALUES (1, 'z') ON CONFLICT (name) DO NOTHING")).toMatch(/no unique or exclusion constraint/);
     expect(await sqlError(grid, "INSERT INTO products (id, name) VALUES (1, 'z'), (1, 'y') ON CONFLICT (id) DO UPDATE SET name = excluded.name")).toMatch(/cannot affect row a second time/);
   });
+
+  it('ON CONFLICT without a column list writes every column in table order', async () => {
+    const grid = await products();
+    await grid.sql("INSERT INTO products VALUES (1, 'a', 1.5, 1, NULL, NULL)");
+    const skipped = await grid.sql("INSERT INTO products VALUES (1, 'x', 9, 9, NULL, NULL), (2, 'b', 2, 2, NULL, '[1]') ON CONFLICT (id) DO NOTHING");
+    expect(skipped.rowCount).toBe(1);
+    const upserted = await grid.sql(
+      "INSERT INTO products VALUES ($1, $2, $3, $4, NULL, NULL), (3, 'c', 3, 3, NULL, NULL) ON CONFLICT (id) DO UPDATE SET qty = products.qty + excluded.qty, name = excluded.name",
+      [2, 'b2', 2, 5],
+    );
+    expect(upserted.rowCount).toBe(2);
+    expect((await grid.sql('SELECT id, name, price, qty, meta FROM products ORDER BY id')).rows).toEqual([[1, 'a', '1.50', 1, null], [2, 'b2', '2.00', 7, [1]], [3, 'c', '3.00', 3, null]]);
+    expect(await sqlError(grid, "INSERT INTO products VALUES (4, 'd') ON CONFLICT (id) DO NOTHING")).toMatch(/INSERT has more target columns than expressions/);
+  });
+
+  it('ON CONFLICT DO UPDATE through a target alias', async () => {
+    const grid = await products();
+    await grid.sql("INSERT INTO products (id, name, qty) VALUES (1, 'a', 1), (2, 'b', 20)");
+    const result = await grid.sql("INSERT INTO products AS p (id, name, qty) VALUES (1, 'a', 5), (2, 'b', 5) ON CONFLICT (id) DO UPDATE SET qty = p.qty + excluded.qty WHERE p.qty < 10");
+    expect(result.rowCount).toBe(1);
+    expect((await grid.sql('SELECT id, qty FROM products ORDER BY id')).rows).toEqual([[1, 6], [2, 20]]);
+  });
 });
 
 describe('UPDATE and DELETE', () => {

@@ -185,3 +185,68 @@ describe("CREATE TABLE's trailing WITH options", () => {
     expectSqlError('SELECT a FROM t WITH (mode = 1)', /WITH \(\.\.\.\) options belong to CREATE TABLE/);
   });
 });
+
+describe('INSERT without a column list before ON CONFLICT, and a target alias', () => {
+  const insertOf = (sql: string) => {
+    const statement = statementOf(sql);
+    if (statement.kind !== 'insert') throw new Error(`not an INSERT: ${statement.kind}`);
+    return statement;
+  };
+
+  test('ON CONFLICT without a column list: every column, as without ON CONFLICT', () => {
+    expect(insertOf('INSERT INTO t VALUES (1, 2) ON CONFLICT (a) DO NOTHING')).toEqual({
+      kind: 'insert',
+      table: 't',
+      rows: [[lit(1), lit(2)]],
+      onConflict: { target: ['a'], action: { kind: 'nothing' } },
+    });
+    expect(insertOf('insert into "T"\n values (?, ?), ($$x$$, ?) on conflict (a) do update set b = excluded.b where t.b < 3')).toEqual({
+      kind: 'insert',
+      table: 'T',
+      rows: [[param(0), param(1)], [lit('x'), param(2)]],
+      onConflict: { target: ['a'], action: { kind: 'update', set: [{ column: 'b', value: col('b', 'excluded') }], where: bin('<', col('b', 't'), lit(3)) } },
+    });
+    expect(insertOf('INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING')).toMatchObject({ onConflict: { target: [], action: { kind: 'nothing' } } });
+    expect(statementOf('EXPLAIN INSERT INTO t VALUES (1) ON CONFLICT (a) DO NOTHING')).toMatchObject({ kind: 'explain', statement: { kind: 'insert', table: 't' } });
+    expect(insertOf('INSERT INTO t VALUES (1)')).not.toHaveProperty('columns');
+  });
+
+  test('a user column named like the marker is still the user\'s', () => {
+    expect(insertOf('INSERT INTO t (shoal_all_columns) VALUES (1) ON CONFLICT (a) DO NOTHING').columns).toEqual(['shoal_all_columns']);
+    expect(insertOf("INSERT INTO t VALUES ('shoal_all_columns') ON CONFLICT (a) DO NOTHING")).toMatchObject({ rows: [[lit('shoal_all_columns')]] });
+    expect(insertOf("INSERT INTO t VALUES ('shoal_all_columns') ON CONFLICT (a) DO NOTHING")).not.toHaveProperty('columns');
+  });
+
+  test('strings and comments are never edited: their statements keep their own errors', () => {
+    expect(expectSqlError('/* c */ INSERT INTO t VALUES (1) ON CONFLICT (a) DO NOTHING', /syntax error/).message).toMatch(/at or near "ON"/);
+    expect(selectOf("SELECT 'INSERT INTO t VALUES (1) ON CONFLICT (a) DO NOTHING'").items).toEqual([{ kind: 'expr', expr: lit('INSERT INTO t VALUES (1) ON CONFLICT (a) DO NOTHING') }]);
+  });
+
+  test('a later syntax error is reported where the user wrote it', () => {
+    const error = expectSqlError('INSERT INTO t VALUES (1, 2)\nON CONFLICT (a) DO SOMETHING', /syntax error/);
+    expect(error.message).toMatch(/at or near "SOMETHING" \(line 2, column 20\)/);
+    // Where the grammar stops, as it does with a column list.
+    expect(expectSqlError('INSERT INTO t VALUES (1) ON CONFLICTS', /syntax error/).message).toMatch(/\(line 1, column 37\)/);
+    expect(expectSqlError('INSERT INTO t (a) VALUES (1) ON CONFLICTS', /syntax error/).message).toMatch(/\(line 1, column 41\)/);
+    expectSqlError('INSERT INTO t VALUES (1), (1, 2) ON CONFLICT (a) DO NOTHING', /VALUES lists must all be the same length/);
+  });
+
+  test('a target alias names the table in ON CONFLICT, hiding its own name', () => {
+    expect(insertOf('INSERT INTO items AS i (id, qty) VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET qty = i.qty + excluded.qty WHERE i.qty < 10')).toEqual({
+      kind: 'insert',
+      table: 'items',
+      columns: ['id', 'qty'],
+      rows: [[lit(1), lit(2)]],
+      onConflict: {
+        target: ['id'],
+        action: { kind: 'update', set: [{ column: 'qty', value: bin('+', col('qty', 'items'), col('qty', 'excluded')) }], where: bin('<', col('qty', 'items'), lit(10)) },
+      },
+    });
+    expect(insertOf('INSERT INTO items AS "I" VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET qty = "I".qty')).toMatchObject({
+      onConflict: { action: { set: [{ column: 'qty', value: col('qty', 'items') }] } },
+    });
+    expect(insertOf('INSERT INTO items as i VALUES (1)')).toEqual({ kind: 'insert', table: 'items', rows: [[lit(1)]] });
+    expectSqlError('INSERT INTO items AS i VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET qty = items.qty', /invalid reference to FROM-clause entry for table "items"/);
+    expectSqlError('INSERT INTO items AS excluded VALUES (1) ON CONFLICT (id) DO NOTHING', /table name "excluded" specified more than once/);
+  });
+});
