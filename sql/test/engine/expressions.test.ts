@@ -46,6 +46,60 @@ describe('arithmetic', () => {
     }
   });
 
+  describe('integer overflow, as PostgreSQL: INT is 32 bits, BIGINT 64, and neither widens', () => {
+    it.each([
+      ['2147483647 + 1', 'integer out of range'],
+      ['-2147483648 - 1', 'integer out of range'],
+      ['65536 * 65536', 'integer out of range'],
+      ['-CAST(-2147483648 AS INT)', 'integer out of range'],
+      ['-2147483648 / -1', 'integer out of range'],
+      ['abs(-2147483648)', 'integer out of range'],
+      ['CAST(2147483647 AS INT) + CAST(1 AS INT)', 'integer out of range'],
+      ['9223372036854775807 + 1', 'bigint out of range'],
+      ['-9223372036854775808 - 1', 'bigint out of range'],
+      ['CAST(4294967296 AS BIGINT) * 4294967296', 'bigint out of range'],
+      ['-CAST(-9223372036854775808 AS BIGINT)', 'bigint out of range'],
+      ['abs(-9223372036854775808)', 'bigint out of range'],
+      ['-9223372036854775808 / -1', 'bigint out of range'],
+    ])('%s', async (expr, message) => {
+      expect(await sqlError(`SELECT ${expr}`)).toBe(message);
+    });
+
+    it.each([
+      ['2147483647 + 0', 2147483647],
+      ['-2147483647 - 1', -2147483648],
+      ['-2147483648 % -1', 0],
+      ['-4 % 2', 0],
+      ['2147483647 / -1', -2147483647],
+      // A literal past INT is a BIGINT, one past BIGINT a NUMERIC: the wider type holds the result.
+      ['2147483648 + 1', 2147483649],
+      ['2147483647 + CAST(1 AS BIGINT)', 2147483648],
+      ['65536 * CAST(65536 AS BIGINT)', 4294967296],
+      ['9223372036854775807 - 1', 9223372036854775806n],
+      ['-9223372036854775808 % -1', 0],
+      ['9223372036854775808 + 1', '9223372036854775809'],
+      // PostgreSQL folds a minus into the constant before typing it, parentheses or not.
+      ['-(-2147483648)', 2147483648],
+      ['2147483647 + 1.5', '2147483648.5'],
+      ['CAST(2147483647 AS DOUBLE) + 1', 2147483648],
+    ])('%s is %s', async (expr, expected) => {
+      expect(await value(expr)).toEqual(expected);
+    });
+
+    it('checks values read from INT and BIGINT columns', async () => {
+      const g = new InMemoryGrid(2, 8);
+      await g.sql('CREATE TABLE items (id INT PRIMARY KEY, qty INT, big BIGINT)');
+      await g.sql('INSERT INTO items VALUES (1, 10, 9223372036854775000), (2, NULL, NULL)');
+      await expect(g.sql('SELECT qty + 2147483647 FROM items')).rejects.toThrow('integer out of range');
+      await expect(g.sql('SELECT -qty * 214748365 FROM items')).rejects.toThrow('integer out of range');
+      await expect(g.sql('SELECT big + 1000 FROM items')).rejects.toThrow('bigint out of range');
+      await expect(g.sql('UPDATE items SET qty = qty * 1000000000 WHERE id = 1')).rejects.toThrow('integer out of range');
+      expect((await g.sql('SELECT qty + 2147483637, big + 807 FROM items WHERE id = 1')).rows).toEqual([[2147483647, 9223372036854775807n]]);
+      expect((await g.sql('SELECT qty + 2147483647 FROM items WHERE id = 2')).rows).toEqual([[null]]);
+      expect((await g.sql('SELECT SUM(qty) + 2147483647 FROM items')).rows).toEqual([[2147483657]]);
+    });
+  });
+
   it('refuses arithmetic on text', async () => {
     expect(await sqlError("SELECT 'a' || 1 + lower('x')")).toMatch(/operator does not exist/);
   });

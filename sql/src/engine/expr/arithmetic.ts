@@ -2,8 +2,13 @@ import { SqlError } from '@shoal/client/protocol';
 import { addExact, divideExact, multiplyExact, remainderExact, subtractExact, toExact } from '../values/decimal-math.js';
 import { isNumericKind, ValueKind, widerNumericKind } from '../values/value-kind.js';
 import { coerceTo, type Compiled, type Evaluator, foldIfConstant } from './compiled.js';
+import { rangeChecked } from './integer-range.js';
 
-/** Arithmetic with PostgreSQL's promotions: integer division truncates, any division by zero is an error. */
+/**
+ * Arithmetic with PostgreSQL's promotions: integer division truncates, any
+ * division by zero is an error, and INT/BIGINT results outside their type's
+ * range are errors (integer-range.ts).
+ */
 export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%';
 type Operation = (a: unknown, b: unknown) => unknown;
 type NumericFamily = 'integer' | 'double' | 'decimal';
@@ -43,7 +48,8 @@ const integerOperations: Record<ArithmeticOperator, Operation> = {
   '-': integerOperation((a, b) => a - b, (a, b) => a - b),
   '*': integerOperation((a, b) => a * b, (a, b) => a * b),
   '/': (a, b) => (isZero(b) ? divisionByZero() : integerOperation((x, y) => Math.trunc(x / y), (x, y) => x / y)(a, b)),
-  '%': (a, b) => (isZero(b) ? divisionByZero() : integerOperation((x, y) => x % y, (x, y) => x % y)(a, b)),
+  // `+ 0`: JS gives -0 for a negative dividend's exact multiple (-4 % 2), which must not reach the client as a float.
+  '%': (a, b) => (isZero(b) ? divisionByZero() : integerOperation((x, y) => (x % y) + 0, (x, y) => x % y)(a, b)),
 };
 
 const doubleOperations: Record<ArithmeticOperator, Operation> = {
@@ -86,7 +92,7 @@ export function compileArithmetic(operator: ArithmeticOperator, leftInput: Compi
     throw new SqlError(`operator does not exist: ${leftKind} ${operator} ${rightKind}`);
   }
   const kind = widerNumericKind(leftKind, rightKind);
-  const operation = families[familyOf(kind)][operator];
+  const operation = rangeChecked(kind, families[familyOf(kind)][operator]);
   const l = left.evaluate;
   const r = right.evaluate;
   const evaluate: Evaluator = (row) => {
@@ -132,7 +138,7 @@ export function compileNegate(operand: Compiled): Compiled {
   if (!isNumericKind(input.kind) && !(input.constant && input.value === null)) {
     throw new SqlError(`operator does not exist: - ${input.kind}`);
   }
-  const negate = families[familyOf(input.kind)]['-'];
+  const negate = rangeChecked(input.kind, families[familyOf(input.kind)]['-']);
   const zero = input.kind === ValueKind.Decimal ? '0' : 0;
   const inner = input.evaluate;
   const evaluate: Evaluator = (row) => {

@@ -5,6 +5,7 @@ import { compileArithmetic, compileNegate } from './arithmetic.js';
 import { castValue, type Compiled, constant, type Evaluator, type ExprScope, foldIfConstant } from './compiled.js';
 import { compileComparison, compileInList, compileInSet, compileLogic, compileNot } from './comparison.js';
 import { compileBetween, compileCase, compileIsNull, compileLike } from './predicates.js';
+import { fitsBigInt } from './integer-range.js';
 import { scalarFunctions } from './scalar-functions.js';
 import { compileConcatOperator } from './string-functions.js';
 
@@ -33,6 +34,8 @@ export function compileExpr(expr: Expr, scope: ExprScope): Compiled {
 function literalOf(value: unknown): Compiled {
   // A fractional literal is NUMERIC in PostgreSQL, exact: 0.1 + 0.2 = 0.3.
   if (typeof value === 'number' && !Number.isInteger(value) && Number.isFinite(value)) return constant(String(value), ValueKind.Decimal);
+  // So is an integer literal past BIGINT's range: 9223372036854775808 + 1 is a numeric sum, not a bigint overflow.
+  if (typeof value === 'bigint' && !fitsBigInt(value)) return constant(value.toString(), ValueKind.Decimal);
   return constant(value);
 }
 

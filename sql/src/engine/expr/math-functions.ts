@@ -4,6 +4,7 @@ import { formatExact, scaleOf, toExact } from '../values/decimal-math.js';
 import { ValueKind } from '../values/value-kind.js';
 import { compileArithmetic } from './arithmetic.js';
 import { coerceTo, commonKind, type Compiled, type Evaluator, foldIfConstant } from './compiled.js';
+import { integerRangeCheck } from './integer-range.js';
 import { integerArgument, numericArgument, type ScalarFunction, strict } from './function-support.js';
 
 type NumericBody = (value: unknown, kind: ValueKind) => unknown;
@@ -20,10 +21,12 @@ function sameKind(body: NumericBody): ScalarFunction {
   };
 }
 
+/** abs of the type's most negative value does not fit the type: PostgreSQL fails there too. */
 function abs(value: unknown, kind: ValueKind): unknown {
   if (kind === ValueKind.Decimal) return toExact(value).abs().toFixed(scaleOf(value));
-  if (typeof value === 'bigint') return value < 0n ? -value : value;
-  return Math.abs(value as number);
+  const check = integerRangeCheck(kind) ?? ((result: unknown) => result);
+  if (typeof value === 'bigint') return check(value < 0n ? -value : value);
+  return check(Math.abs(value as number));
 }
 
 /** Integral rounding: doubles keep IEEE behavior, decimals go through decimal.js exactly. */

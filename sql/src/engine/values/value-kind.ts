@@ -43,7 +43,8 @@ export function kindOfConstant(value: unknown): ValueKind {
   if (value === null || value === undefined) return ValueKind.Unknown;
   switch (typeof value) {
     case 'number':
-      return Number.isInteger(value) ? (Math.abs(value) <= 2147483647 ? ValueKind.Int : ValueKind.BigInt) : ValueKind.Double;
+      // int4's range is asymmetric: -2147483648 is an INT literal in PostgreSQL, 2147483648 a BIGINT.
+      return Number.isInteger(value) ? (value >= -2147483648 && value <= 2147483647 ? ValueKind.Int : ValueKind.BigInt) : ValueKind.Double;
     case 'bigint':
       return ValueKind.BigInt;
     case 'string':
