@@ -11,6 +11,8 @@ import type { CdcMetrics } from './cdc-metrics.js';
 import { deadLetterEntry, type DeadLetterSink } from './dead-letter.js';
 import type { BatchHandler, SourceBatch, SourceRecord } from './source.js';
 
+const defaultApplyPartSize = 500;
+
 export interface IngesterOptions {
   readonly target: ChangeTarget;
   readonly mapper: EventMapper;
@@ -20,6 +22,8 @@ export interface IngesterOptions {
   /** Names the source in dead-letter entries. */
   readonly sourceName: string;
   readonly decode?: DecodeOptions;
+  /** Largest part of a batch applied at once (default 500, `shoal cdc`'s batch size); see `handle`. */
+  readonly applyPartSize?: number;
   /** Backoff bounds while the grid is unavailable (default 100 ms → 5 s). */
   readonly retryDelayMs?: { readonly initial: number; readonly max: number };
 }
@@ -32,6 +36,7 @@ export interface IngestTotals {
   truncates: number;
   skipped: number;
   deadLettered: number;
+  /** Batches applied; a batch larger than `applyPartSize` counts once per part. */
   batches: number;
   /** source.ts_ms of the newest change applied. */
   newestSourceTsMs: number | null;
@@ -63,9 +68,32 @@ export class Ingester {
   }
 
   /** Applies and commits one batch; rejects without committing when the grid fails for good or the signal aborts. */
-  readonly handle: BatchHandler = Object.assign(async (batch: SourceBatch, signal: AbortSignal) => this.prepare(batch)(signal), {
+  readonly handle: BatchHandler = Object.assign((batch: SourceBatch, signal: AbortSignal) => this.handleInParts(batch, signal), {
     prepare: (batch: SourceBatch) => this.prepare(batch),
   });
+
+  /**
+   * A large batch (an HTTP POST of 2,048 events) goes in parts of at most
+   * `applyPartSize` records, each part decoded while the one before applies;
+   * the parts apply in order and the batch is committed once, after the last.
+   */
+  private async handleInParts(batch: SourceBatch, signal: AbortSignal): Promise<void> {
+    const size = this.options.applyPartSize ?? defaultApplyPartSize;
+    if (batch.records.length <= size) return this.prepare(batch)(signal);
+    let inFlight: Promise<void> | null = null;
+    for (let from = 0; from < batch.records.length; from += size) {
+      let rest: (signal: AbortSignal) => Promise<void>;
+      try {
+        rest = this.prepare({ records: batch.records.slice(from, from + size), commit: async () => undefined });
+      } finally {
+        if (inFlight !== null) await inFlight;
+      }
+      inFlight = rest(signal);
+      inFlight.catch(() => undefined);
+    }
+    await inFlight;
+    await batch.commit();
+  }
 
   /**
    * Decodes, maps and plans a batch now (CPU only, so that a source can do
