@@ -28,7 +28,8 @@ export type SqlValue = null | number | bigint | string | boolean | Date | Uint8A
 export type BinaryOperator = '+' | '-' | '*' | '/' | '%' | '||' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
 
 export type Expr =
-  | { readonly kind: 'literal'; readonly value: SqlValue }
+  /** `decimal`: the exact text of a numeric literal written with a decimal point ("1.50"), NUMERIC in PostgreSQL, so kept exact and with its scale. */
+  | { readonly kind: 'literal'; readonly value: SqlValue; readonly decimal?: string }
   /** `$1` is index 0; `?` placeholders are numbered in order of appearance. */
   | { readonly kind: 'param'; readonly index: number }
   | { readonly kind: 'column'; readonly table?: string; readonly name: string }

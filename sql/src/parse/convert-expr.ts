@@ -3,7 +3,7 @@ import type { Expr } from '../ast.js';
 import { convertAggregate, convertCase, convertCast, convertFunction, convertTypedLiteral } from './convert-calls.js';
 import type { ConvertContext } from './convert-context.js';
 import { convertBinary, type ExprReader } from './convert-operators.js';
-import { booleanLiteral, negate, numericLiteral, stringLiteral } from './literals.js';
+import { booleanLiteral, decimalLiteral, negate, negateDecimalText, numericLiteral, stringLiteral } from './literals.js';
 import { isNode, nodeAt, refuseUnhandled, typeOf, unexpectedShape, unsupported, type RawNode } from './raw-ast.js';
 
 type ExprHandler = (node: RawNode, ctx: ConvertContext, read: ExprReader) => Expr;
@@ -14,7 +14,11 @@ const STRING_KEYS: ReadonlySet<string> = new Set(['type', 'value']);
 /** By the parser's node `type`. */
 const handlers: Readonly<Record<string, ExprHandler>> = {
   column_ref: (node, ctx) => columnRef(node, ctx),
-  number: (node, ctx) => ({ kind: 'literal', value: numericLiteral(node, ctx.source) }),
+  number: (node, ctx) => {
+    const decimal = decimalLiteral(node);
+    const value = numericLiteral(node, ctx.source);
+    return decimal === undefined ? { kind: 'literal', value } : { kind: 'literal', value, decimal };
+  },
   bigint: (node, ctx) => ({ kind: 'literal', value: numericLiteral(node, ctx.source) }),
   single_quote_string: (node) => {
     refuseUnhandled(node, STRING_KEYS, { escape: 'LIKE ... ESCAPE' }, 'string');
@@ -91,5 +95,6 @@ function unary(node: RawNode, read: ExprReader): Expr {
   if (operator === '+') return { kind: 'unary', op: '+', operand };
   if (operator !== '-') throw unsupported(`the operator ${String(node.operator)}`);
   const folded = operand.kind === 'literal' ? negate(operand.value) : undefined;
-  return folded === undefined ? { kind: 'unary', op: '-', operand } : { kind: 'literal', value: folded };
+  if (folded === undefined || operand.kind !== 'literal') return { kind: 'unary', op: '-', operand };
+  return operand.decimal === undefined ? { kind: 'literal', value: folded } : { kind: 'literal', value: folded, decimal: negateDecimalText(operand.decimal) };
 }

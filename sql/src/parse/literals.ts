@@ -51,6 +51,21 @@ function exactNegative(rounded: number, source: string): bigint {
   return [...candidates][0]!;
 }
 
+const DECIMAL_TEXT = /^([+-]?)(\d*)\.(\d*)$/;
+
+/** The plain decimal text of a literal written with a decimal point ("1.50", ".5", "-2."), or undefined for any other number. */
+export function decimalLiteral(node: RawNode): string | undefined {
+  if (typeof node.value !== 'string') return undefined;
+  const match = DECIMAL_TEXT.exec(node.value);
+  if (match === null || match[2]! + match[3]! === '') return undefined;
+  const [, sign, whole, fraction] = match;
+  return `${sign === '-' ? '-' : ''}${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}`;
+}
+
+export function negateDecimalText(text: string): string {
+  return text.startsWith('-') ? text.slice(1) : `-${text}`;
+}
+
 /** A standard string constant: the parser keeps a doubled quote doubled; backslashes are ordinary characters, as in PostgreSQL. */
 export function stringLiteral(node: RawNode): string {
   if (typeof node.value !== 'string') throw unexpectedShape('string literal');

@@ -122,9 +122,12 @@ describe('expressions', () => {
     expect(exprOf('42')).toEqual(lit(42));
     expect(exprOf('-5')).toEqual(lit(-5));
     expect(exprOf('- 5')).toEqual(lit(-5));
-    expect(exprOf('1.5')).toEqual(lit(1.5));
-    expect(exprOf('-0.25')).toEqual(lit(-0.25));
-    expect(exprOf('.5')).toEqual(lit(0.5));
+    // A decimal point makes NUMERIC: the exact text travels with the number.
+    expect(exprOf('1.5')).toEqual({ kind: 'literal', value: 1.5, decimal: '1.5' });
+    expect(exprOf('-0.25')).toEqual({ kind: 'literal', value: -0.25, decimal: '-0.25' });
+    expect(exprOf('- 1.50')).toEqual({ kind: 'literal', value: -1.5, decimal: '-1.50' });
+    expect(exprOf('.5')).toEqual({ kind: 'literal', value: 0.5, decimal: '0.5' });
+    expect(exprOf('1.0')).toEqual({ kind: 'literal', value: 1, decimal: '1.0' });
     expect(exprOf('1e3')).toEqual(lit(1000));
     expect(exprOf("'it''s'")).toEqual(lit("it's"));
     expect(exprOf("'C:\\path'")).toEqual(lit('C:\\path'));

@@ -57,7 +57,7 @@ const binaryCompilers: Record<Extract<Expr, { kind: 'binary' }>['op'], (left: Co
 };
 
 const compilers: Compilers = {
-  literal: (expr) => literalOf(expr.value),
+  literal: (expr) => (expr.decimal === undefined ? literalOf(expr.value) : constant(expr.decimal, ValueKind.Decimal)),
   param: (expr, scope) => {
     if (expr.index < 0 || expr.index >= scope.params.length) throw new SqlError(`there is no parameter $${expr.index + 1}`);
     return constant(scope.params[expr.index]);
