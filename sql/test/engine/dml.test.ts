@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sqlErrorOf } from './fixtures.js';
 import { InMemoryGrid } from '../support/in-memory-host.js';
 
 async function products(): Promise<InMemoryGrid> {
@@ -7,15 +8,7 @@ async function products(): Promise<InMemoryGrid> {
   return grid;
 }
 
-async function sqlError(grid: InMemoryGrid, text: string, params: unknown[] = []): Promise<string> {
-  try {
-    await grid.sql(text, params);
-  } catch (err) {
-    expect((err as { code?: string }).code).toBe('SQL_ERROR');
-    return (err as Error).message;
-  }
-  throw new Error(`expected ${text} to fail`);
-}
+const sqlError = sqlErrorOf;
 
 describe('INSERT', () => {
   it('stores the row as the grid entry: key = primary key, value = every column', async () => {

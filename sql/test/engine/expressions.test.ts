@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sqlErrorOf } from './fixtures.js';
 import { InMemoryGrid } from '../support/in-memory-host.js';
 
 const grid = new InMemoryGrid(1, 4);
@@ -8,15 +9,7 @@ async function value(expr: string, params: unknown[] = []): Promise<unknown> {
   return result.rows[0]![0];
 }
 
-async function sqlError(text: string, params: unknown[] = []): Promise<string> {
-  try {
-    await grid.sql(text, params);
-  } catch (err) {
-    expect((err as { code?: string }).code).toBe('SQL_ERROR');
-    return (err as Error).message;
-  }
-  throw new Error(`expected ${text} to fail`);
-}
+const sqlError = (text: string, params: unknown[] = []) => sqlErrorOf(grid, text, params);
 
 describe('arithmetic', () => {
   it.each([

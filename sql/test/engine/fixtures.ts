@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { InMemoryGrid } from '../support/in-memory-host.js';
 
 /** A small shop: partitioned orders and products, a replicated region table. */
@@ -22,4 +23,15 @@ export async function shop(owners = 3, partitions = 16): Promise<InMemoryGrid> {
   }
   await grid.sql(`INSERT INTO orders VALUES ${rows.join(', ')}`);
   return grid;
+}
+
+/** The message of the SQL_ERROR a statement fails with; fails the test if it succeeds or fails otherwise. */
+export async function sqlErrorOf(grid: InMemoryGrid, text: string, params: unknown[] = []): Promise<string> {
+  try {
+    await grid.sql(text, params);
+  } catch (err) {
+    expect((err as { code?: string }).code).toBe('SQL_ERROR');
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${text} to fail`);
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InMemoryGrid } from '../support/in-memory-host.js';
-import { shop } from './fixtures.js';
+import { shop, sqlErrorOf } from './fixtures.js';
 
 let grid: InMemoryGrid;
 let single: InMemoryGrid;
@@ -14,15 +14,7 @@ async function rows(text: string, params: unknown[] = []) {
   return (await grid.sql(text, params)).rows;
 }
 
-async function sqlError(text: string, params: unknown[] = []): Promise<string> {
-  try {
-    await grid.sql(text, params);
-  } catch (err) {
-    expect((err as { code?: string }).code).toBe('SQL_ERROR');
-    return (err as Error).message;
-  }
-  throw new Error(`expected ${text} to fail`);
-}
+const sqlError = (text: string, params: unknown[] = []) => sqlErrorOf(grid, text, params);
 
 const sorted = (input: readonly (readonly unknown[])[]) => [...input].map((row) => JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).sort();
 
