@@ -3,7 +3,7 @@ import type { IndexRange, MapScope, StoredRow } from '@shoal/sql';
 import type { CacheRegistry } from '../storage/cache-registry.js';
 import type { CacheStore } from '../storage/cache-store.js';
 import type { PartitionStore } from '../storage/partition-store.js';
-import { readColumnsInto, readStoredRow } from './flat-row-reader.js';
+import { readColumnsInto, readStoredRow } from '../storage/flat-row-reader.js';
 
 /** A stored entry read as a row; the key and value are decoded only if the engine asks for them. */
 class EntryRow implements StoredRow {

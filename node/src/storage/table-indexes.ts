@@ -1,5 +1,5 @@
 import { SecondaryIndex, type TableSchema } from '@shoal/sql';
-import { rowOf } from './stored-row.js';
+import { readStoredRow as rowOf } from './flat-row-reader.js';
 import type { EntryObserver, PartitionStore } from './partition-store.js';
 
 /**

@@ -1,7 +1,7 @@
 import { decodeValue, encodeValue } from '@shoal/client/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readStoredRow } from '../../src/sql/flat-row-reader.js';
+import { readStoredRow } from '../src/storage/flat-row-reader.js';
 
 const latin1 = (value: unknown) => Buffer.from(encodeValue(value)).toString('latin1');
 
