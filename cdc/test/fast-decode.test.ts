@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SchemaTextCache, type ChangeRecord, type DecodeOptions, type SchemasMode } from '../src/index.js';
+import { TimeUnit, formatEpochInstant } from '../src/decode/temporal.js';
 import { fixtureNames, fixtureText } from './support/fixtures.js';
 import { outcome, referenceParser } from './support/reference-decode.js';
 import { changeEvent, columnCase, layouts } from './support/generated-events.js';
@@ -67,5 +68,27 @@ describe('the fast decode path', () => {
     for (const value of texts) outcome({ value }, { parser: cache });
     expect(cache.size).toBeLessThanOrEqual(32);
     expect(outcome({ value: texts[0]! }, { parser: cache })).toBe(outcome({ value: texts[0]! }, { parser: referenceParser }));
+  });
+
+  it('formats a timestamp that fits a double exactly as from a bigint, at every unit and sign', () => {
+    const around = fc.oneof(
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
+      fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, -1, 0, -0, 999, 1000, -999, -1000, -1001, 8_640_000_000_000_000, -8_640_000_000_000_001),
+      fc.maxSafeInteger(),
+      fc.maxSafeNat().map((n) => -n),
+    );
+    const result = (f: () => string) => {
+      try {
+        return f();
+      } catch (error) {
+        return `error ${(error as Error).message}`;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(around, { minLength: 1, maxLength: 8 }), fc.constantFrom(TimeUnit.Millis, TimeUnit.Micros, TimeUnit.Nanos), (values, unit) => {
+        for (const n of values) expect(result(() => formatEpochInstant(n, unit, 'p'))).toBe(result(() => formatEpochInstant(BigInt(n), unit, 'p')));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -158,12 +158,42 @@ class ExactJsonParser {
   }
 
   private number(): number | bigint | LosslessNumber {
+    const small = this.smallInteger();
+    if (small !== undefined) return small;
     const start = this.position;
     numberLiteral.lastIndex = start;
     const match = numberLiteral.exec(this.text);
     if (match === null) throw new ExactJsonSyntaxError('an invalid number');
     this.position = numberLiteral.lastIndex;
     return parseJsonNumber(match[0], match[1] === undefined && match[2] === undefined);
+  }
+
+  /**
+   * An integer literal of at most 15 digits (exact in a double, so no text
+   * is kept), summed digit by digit; undefined for anything else, which the
+   * literal's regular expression then reads.
+   */
+  private smallInteger(): number | undefined {
+    const text = this.text;
+    const start = this.position;
+    const negative = text.charCodeAt(start) === Code.Minus;
+    let i = negative ? start + 1 : start;
+    const first = i;
+    let value = 0;
+    for (;;) {
+      const digit = text.charCodeAt(i) - 48;
+      // Past the end charCodeAt is NaN, which fails both comparisons.
+      if (!(digit >= 0 && digit <= 9)) break;
+      value = value * 10 + digit;
+      i++;
+    }
+    const digits = i - first;
+    const next = text.charCodeAt(i);
+    if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(first) === 48) || next === 46 /* . */ || next === 101 /* e */ || next === 69 /* E */) {
+      return undefined;
+    }
+    this.position = i;
+    return negative ? -value : value;
   }
 
   private keyword<T>(word: string, value: T): T {

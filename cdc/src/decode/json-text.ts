@@ -72,16 +72,47 @@ export function numberText(value: unknown): string | undefined {
 /**
  * Replaces the `LosslessNumber`s left in parsed JSON by plain numbers: what a
  * value without a schema becomes, since nothing says it wanted more digits.
+ * A value that holds none is returned as it is (nothing mutates decoded
+ * values), so the common case copies nothing.
  */
 export function toPlainJson(value: unknown): unknown {
   if (isLosslessNumber(value)) return Number(value.value);
-  if (Array.isArray(value)) return value.map(toPlainJson);
-  if (isJsonObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlainJson(v);
-    return out;
-  }
+  if (Array.isArray(value)) return plainArray(value);
+  if (isJsonObject(value)) return plainObject(value);
   return value;
+}
+
+/** Each item made plain once; a copy only from the first item that changed. */
+function plainArray(value: readonly unknown[]): readonly unknown[] {
+  let out: unknown[] | null = null;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const plain = toPlainJson(item);
+    if (out === null && plain !== item) out = value.slice(0, i);
+    out?.push(plain);
+  }
+  return out ?? value;
+}
+
+function plainObject(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const entries = Object.entries(value);
+  let out: Record<string, unknown> | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    const [key, field] = entries[i]!;
+    const plain = toPlainJson(field);
+    if (out === null && plain !== field) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, entries[j]![0], entries[j]![1]);
+    }
+    if (out !== null) setOwn(out, key, plain);
+  }
+  return out ?? value;
+}
+
+/** `__proto__` stays an own key, as the parser made it. */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
 }
 
 /** A JSON object (not an array, not null, not a kept number). */

@@ -65,10 +65,15 @@ function postgresPosition(source: JsonObject, common: Common, path: string): Sou
   return { kind: 'postgres', ...common, lsn: BigInt(lsn), commitLsn: commitLsnOf(source['sequence'], child(path, 'sequence')) };
 }
 
+const compactSequence = /^\[(?:null|"(\d+)"),(?:null|"\d+")\]$/;
+
 /** `sequence` is a JSON array in a string: `["<last commit LSN>","<LSN>"]`, either may be null. */
 function commitLsnOf(value: unknown, path: string): bigint | null {
   const text = optionalString(value, path);
   if (text === null) return null;
+  // Debezium writes it compact; that form is read without JSON.parse, anything else the long way.
+  const compact = compactSequence.exec(text);
+  if (compact !== null) return compact[1] === undefined ? null : BigInt(compact[1]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

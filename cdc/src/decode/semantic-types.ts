@@ -62,7 +62,7 @@ const timeOfDay =
 const instant =
   (unit: TimeUnit): SemanticDecoder =>
   (value, _schema, path) =>
-    formatEpochInstant(BigInt(requireInteger(value, path)), unit, path);
+    formatEpochInstant(requireInteger(value, path), unit, path);
 const plainString: SemanticDecoder = (value, _schema, path) => requireString(value, path);
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -17,15 +17,16 @@ export type TimeString = string;
 export type TimestampString = string;
 
 export const TimeUnit = {
-  Millis: { perSecond: 1_000n, digits: 3 },
-  Micros: { perSecond: 1_000_000n, digits: 6 },
-  Nanos: { perSecond: 1_000_000_000n, digits: 9 },
+  Millis: { perSecond: 1_000n, perMs: 1, digits: 3 },
+  Micros: { perSecond: 1_000_000n, perMs: 1_000, digits: 6 },
+  Nanos: { perSecond: 1_000_000_000n, perMs: 1_000_000, digits: 9 },
 } as const;
 export type TimeUnit = (typeof TimeUnit)[keyof typeof TimeUnit];
 
 const msPerDay = 86_400_000;
 // The range of a JS Date: ±100,000,000 days around the epoch.
 const maxAbsEpochMs = 8_640_000_000_000_000n;
+const maxAbsEpochMsNumber = 8_640_000_000_000_000;
 // Debezium writes PostgreSQL's 'infinity' and '-infinity' timestamps as Long.MAX_VALUE and Long.MIN_VALUE.
 const longMax = 2n ** 63n - 1n;
 const longMin = -(2n ** 63n);
@@ -40,7 +41,8 @@ export function formatEpochDay(days: number, path: string): DateString {
 }
 
 /** A count of `unit` since 1970-01-01T00:00:00Z as an ISO-8601 UTC instant with the unit's digits. */
-export function formatEpochInstant(value: bigint, unit: TimeUnit, path: string): TimestampString {
+export function formatEpochInstant(value: bigint | number, unit: TimeUnit, path: string): TimestampString {
+  if (typeof value === 'number') return formatSafeEpochInstant(value, unit, path);
   if (value === longMax) return 'infinity';
   if (value === longMin) return '-infinity';
   const perMs = unit.perSecond / 1_000n;
@@ -49,6 +51,38 @@ export function formatEpochInstant(value: bigint, unit: TimeUnit, path: string):
   const subMs = (value - ms * perMs).toString().padStart(unit.digits - 3, '0');
   const iso = new Date(Number(ms)).toISOString();
   return `${iso.slice(0, -1)}${unit.digits > 3 ? subMs : ''}Z`;
+}
+
+/**
+ * The same for a safe integer, in double arithmetic that stays exact (`%`
+ * and the division of a multiple are exact below 2^53): BigInt's costs more
+ * than the rest of a row's decoding.
+ */
+function formatSafeEpochInstant(value: number, unit: TimeUnit, path: string): TimestampString {
+  const perMs = unit.perMs;
+  let rest = value % perMs;
+  let ms = (value - rest) / perMs;
+  if (rest < 0) {
+    rest += perMs;
+    ms -= 1;
+  }
+  if (Math.abs(ms) > maxAbsEpochMsNumber) return undecodable(path, `timestamp ${value} is out of range`);
+  return `${isoMillis(ms)}${unit.digits > 3 ? String(rest).padStart(unit.digits - 3, '0') : ''}Z`;
+}
+
+/** The last second formatted: a stream's timestamps (an updated_at, a ts) come in runs within one second. */
+let lastSecond = Number.NaN;
+let lastSecondText = '';
+
+/** `YYYY-MM-DDTHH:MM:SS.mmm` of an epoch millisecond, as `toISOString` writes it without the `Z`. */
+function isoMillis(ms: number): string {
+  const millis = ((ms % 1000) + 1000) % 1000;
+  const second = ms - millis;
+  if (second !== lastSecond) {
+    lastSecondText = new Date(second).toISOString().slice(0, -5);
+    lastSecond = second;
+  }
+  return `${lastSecondText}.${String(millis).padStart(3, '0')}`;
 }
 
 /**
