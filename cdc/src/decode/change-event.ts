@@ -71,7 +71,10 @@ function decodeUpsert(envelope: Envelope, op: UpsertOp, ctx: DecodeContext): Ups
   const after = envelope.payload['after'];
   const path = child(ctx.base, 'after');
   if (after === null || after === undefined) return undecodable(path, `op ${JSON.stringify(op)} without an after state`);
-  return { ...common, kind: 'upsert', op, row: decodeRow(after, rowSchema, common.table, ctx, path), rowSchema };
+  const row = decodeRow(after, rowSchema, common.table, ctx, path);
+  // Spelled out, not `{...common}`: V8 spread this object slowly, a third of decoding an event.
+  const { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction } = common;
+  return { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'upsert', op, row, rowSchema };
 }
 
 function decodeDelete(envelope: Envelope, ctx: DecodeContext): DeleteEvent {
@@ -80,7 +83,8 @@ function decodeDelete(envelope: Envelope, ctx: DecodeContext): DeleteEvent {
   const before = envelope.payload['before'];
   const path = child(ctx.base, 'before');
   const row = before === null || before === undefined ? null : decodeRow(before, rowSchema, common.table, ctx, path);
-  return { ...common, kind: 'delete', before: row, rowSchema };
+  const { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction } = common;
+  return { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'delete', before: row, rowSchema };
 }
 
 function decodeRow(value: unknown, schema: StructSchema | null, table: TableRef, ctx: DecodeContext, path: string): Row {

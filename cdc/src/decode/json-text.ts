@@ -95,16 +95,19 @@ function plainArray(value: readonly unknown[]): readonly unknown[] {
 }
 
 function plainObject(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const entries = Object.entries(value);
   let out: Record<string, unknown> | null = null;
-  for (let i = 0; i < entries.length; i++) {
-    const [key, field] = entries[i]!;
+  for (const key in value) {
+    const field = value[key];
     const plain = toPlainJson(field);
-    if (out === null && plain !== field) {
+    if (out === null) {
+      if (plain === field) continue;
       out = {};
-      for (let j = 0; j < i; j++) setOwn(out, entries[j]![0], entries[j]![1]);
+      for (const earlier in value) {
+        if (earlier === key) break;
+        setOwn(out, earlier, value[earlier]);
+      }
     }
-    if (out !== null) setOwn(out, key, plain);
+    setOwn(out, key, plain);
   }
   return out ?? value;
 }

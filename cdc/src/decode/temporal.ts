@@ -70,19 +70,40 @@ function formatSafeEpochInstant(value: number, unit: TimeUnit, path: string): Ti
   return `${isoMillis(ms)}${unit.digits > 3 ? String(rest).padStart(unit.digits - 3, '0') : ''}Z`;
 }
 
-/** The last second formatted: a stream's timestamps (an updated_at, a ts) come in runs within one second. */
-let lastSecond = Number.NaN;
-let lastSecondText = '';
+const msPerDayNumber = 86_400_000;
+// 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the years toISOString writes with four digits.
+const firstFourDigitYearMs = -62_167_219_200_000;
+const firstFiveDigitYearMs = 253_402_300_800_000;
 
-/** `YYYY-MM-DDTHH:MM:SS.mmm` of an epoch millisecond, as `toISOString` writes it without the `Z`. */
+/**
+ * `YYYY-MM-DDTHH:MM:SS.mmm` of an epoch millisecond, as `toISOString` writes
+ * it without the `Z`: computed (days to a civil date, H. Hinnant's
+ * algorithm) for four-digit years, by `Date` otherwise. A `Date` per
+ * timestamp cost as much as the rest of a row.
+ */
 function isoMillis(ms: number): string {
-  const millis = ((ms % 1000) + 1000) % 1000;
-  const second = ms - millis;
-  if (second !== lastSecond) {
-    lastSecondText = new Date(second).toISOString().slice(0, -5);
-    lastSecond = second;
-  }
-  return `${lastSecondText}.${String(millis).padStart(3, '0')}`;
+  if (ms < firstFourDigitYearMs || ms >= firstFiveDigitYearMs) return new Date(ms).toISOString().slice(0, -1);
+  const days = Math.floor(ms / msPerDayNumber);
+  let rest = ms - days * msPerDayNumber;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const second = rest % 60;
+  const minute = ((rest - second) / 60) % 60;
+  const hour = Math.floor(rest / 3600);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(millis, 3)}`;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
 }
 
 /**
