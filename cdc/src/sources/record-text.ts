@@ -1,4 +1,5 @@
 import { isLosslessNumber, parse, stringify } from 'lossless-json';
+import { bodyValues } from './body-values.js';
 
 /** A record's parts as JSON text, split out of a larger JSON document without touching any number's digits. */
 export interface RecordText {
@@ -48,20 +49,7 @@ export function partText(part: unknown): string | null {
   return stringify(part) ?? null;
 }
 
-/**
- * The records of an HTTP body as Debezium Server's HTTP sink posts it: one
- * event value, or (batch mode) a JSON array of them, each an object or JSON
- * text in a string. A body that is not JSON is one value, for the decoder to
- * refuse.
- */
+/** The texts of an HTTP body's events (see `bodyValues`, which the HTTP source uses, for the parse it hands over too). */
 export function valuesFromBody(body: string): (string | null)[] {
-  const trimmed = body.trimStart();
-  if (!trimmed.startsWith('[')) return [body];
-  let parsed: unknown;
-  try {
-    parsed = parse(trimmed);
-  } catch {
-    return [body];
-  }
-  return Array.isArray(parsed) ? parsed.map(partText) : [body];
+  return bodyValues(body).map((v) => v.value);
 }
