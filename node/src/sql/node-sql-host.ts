@@ -1,7 +1,7 @@
 import { type Key, Shoal } from '@shoal/client';
 import type { IndexSchema, SqlHost, TableInfo, TableSchema } from '@shoal/sql';
 import type { ClusterNode } from '../cluster/cluster-node.js';
-import { parseCacheDefinition } from '../storage/cache-definition.js';
+import { INTERNAL_CACHE_PREFIX, parseCacheDefinition } from '../storage/cache-definition.js';
 import type { CacheRegistry } from '../storage/cache-registry.js';
 
 /** What the host needs of the node around it. */
@@ -27,7 +27,8 @@ export class NodeSqlHost implements SqlHost {
   table(name: string): TableInfo | undefined {
     const store = this.options.caches.find(name);
     const schema = store?.definition.table;
-    if (store === undefined || schema === undefined || !this.options.caches.list().includes(store)) return undefined;
+    // Internal caches are never tables, whatever a schema might say.
+    if (store === undefined || schema === undefined || name.startsWith(INTERNAL_CACHE_PREFIX)) return undefined;
     return { name, mode: store.definition.mode, partitions: store.partitions.length, schema };
   }
 
