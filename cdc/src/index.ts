@@ -9,7 +9,7 @@ export { EventMapper, type MappedEvent, type EventMapperOptions } from './mappin
 export { parseCacheRules, parseKeyColumnRules, noRules, type MappingRules } from './mapping/mapping-rules.js';
 export { gridKeyOf } from './mapping/grid-key.js';
 export { tableNames } from './mapping/table-names.js';
-export type { BatchHandler, Source, SourceBatch, SourceRecord } from './ingest/source.js';
+export type { BatchHandler, CommitStep, PreparedBatch, Source, SourceBatch, SourceRecord } from './ingest/source.js';
 export { deadLetterEntry, type DeadLetterEntry, type DeadLetterSink } from './ingest/dead-letter.js';
 export { FileDeadLetterSink } from './ingest/file-dead-letter-sink.js';
 export { CacheDeadLetterSink } from './ingest/cache-dead-letter-sink.js';

@@ -9,7 +9,7 @@ import { CdcEventError, type SetAsideReason } from '../errors.js';
 import type { EventMapper } from '../mapping/event-mapper.js';
 import type { CdcMetrics } from './cdc-metrics.js';
 import { deadLetterEntry, type DeadLetterSink } from './dead-letter.js';
-import type { BatchHandler, SourceBatch, SourceRecord } from './source.js';
+import type { BatchHandler, PreparedBatch, SourceBatch, SourceRecord } from './source.js';
 
 const defaultApplyPartSize = 500;
 
@@ -79,16 +79,20 @@ export class Ingester {
    */
   private async handleInParts(batch: SourceBatch, signal: AbortSignal): Promise<void> {
     const size = this.options.applyPartSize ?? defaultApplyPartSize;
-    if (batch.records.length <= size) return this.prepare(batch)(signal);
+    if (batch.records.length <= size) {
+      const commit = await this.prepare(batch)(signal);
+      return commit();
+    }
     let inFlight: Promise<void> | null = null;
     for (let from = 0; from < batch.records.length; from += size) {
-      let rest: (signal: AbortSignal) => Promise<void>;
+      let apply: PreparedBatch;
       try {
-        rest = this.prepare({ records: batch.records.slice(from, from + size), commit: async () => undefined });
+        apply = this.prepare({ records: batch.records.slice(from, from + size), commit: async () => undefined });
       } finally {
         if (inFlight !== null) await inFlight;
       }
-      inFlight = rest(signal);
+      // A part's commit only counts it: the batch is committed once, after the last part.
+      inFlight = apply(signal).then((commit) => commit());
       inFlight.catch(() => undefined);
     }
     await inFlight;
@@ -98,11 +102,12 @@ export class Ingester {
   /**
    * Decodes, maps and plans a batch now (CPU only, so that a source can do
    * it for the next batch while this one waits on the grid); the function
-   * returned sets aside what failed, applies, flushes the dead letters and
-   * commits. Batches must be prepared in stream order: mapping keeps state
-   * (a cache's table, the GTID source).
+   * returned sets aside what failed, applies and flushes the dead letters,
+   * and resolves with the commit, which a pipelining source may run beside
+   * the next batch's apply. Batches must be prepared in stream order:
+   * mapping keeps state (a cache's table, the GTID source).
    */
-  private prepare(batch: SourceBatch): (signal: AbortSignal) => Promise<void> {
+  private prepare(batch: SourceBatch): PreparedBatch {
     const decodeStarted = performance.now();
     const { items, setAside } = this.decodeAll(batch.records);
     const plan = planBatch(items);
@@ -110,15 +115,17 @@ export class Ingester {
     return async (signal) => {
       // The batch's own time: its decoding, then its apply and commit (not the wait for the batch before it).
       const started = performance.now() - decodeMs;
-      const { metrics } = this.options;
       for (const { record, reason } of setAside) await this.setAside(record, reason);
       const outcome = await this.retryPolicy.execute(() => applyPlan(plan, this.options.target), signal);
       for (const { record, error } of outcome.refused) await this.setAside(batch.records[record]!, error.toDeadLetter());
+      // Dead letters are flushed before the apply counts as done, so a commit never runs ahead of its batch's dead letters.
       await this.retryPolicy.execute(() => this.options.deadLetters.flush(), signal);
-      await batch.commit();
-      this.count(batch, items, outcome);
-      metrics.batchSeconds.observe((performance.now() - started) / 1_000);
-      metrics.lastCommit.set(Date.now() / 1_000);
+      return async () => {
+        await batch.commit();
+        this.count(batch, items, outcome);
+        this.options.metrics.batchSeconds.observe((performance.now() - started) / 1_000);
+        this.options.metrics.lastCommit.set(Date.now() / 1_000);
+      };
     };
   }
 

@@ -1,4 +1,5 @@
-import type { BatchHandler, Source, SourceBatch } from './source.js';
+import { CommitLine } from './commit-line.js';
+import type { BatchHandler, CommitStep, PreparedBatch, Source, SourceBatch } from './source.js';
 
 /** What `fetch` answers: a batch, nothing yet (poll again), or the end of the input. */
 export type Fetched = SourceBatch | 'idle' | 'end';
@@ -70,38 +71,40 @@ export abstract class PullingSource implements Source {
 
   /**
    * Fetches and handles batches in order. With a pipelining handler the
-   * next batch is fetched and prepared while the previous one applies and
-   * commits; the applies, and so the commits, stay one at a time and in
-   * order, and a failure of one stops the loop before any later batch
-   * applies.
+   * next batch is fetched and prepared while the previous one applies, and
+   * applies while the previous one commits (see `CommitLine`); applies are
+   * one at a time and in order, commits likewise, and a failure of either
+   * stops the loop before any later batch applies or commits.
    */
   private async loop(handler: BatchHandler): Promise<void> {
     const signal = this.stopping.signal;
+    const commits = new CommitLine();
     let failure: unknown = null;
-    let inFlight: Promise<void> | null = null;
+    let applying: Promise<CommitStep> | null = null;
+    // The commits up to the batch before the one applying: at most one commit waits behind the applies.
+    let committedBefore: Promise<void> = commits.settled;
     try {
       while (!signal.aborted) {
-        if (!this.fetchesWhileApplying && inFlight !== null) {
-          await inFlight;
-          inFlight = null;
-        }
-        const fetched = await this.fetchBeside(inFlight, signal);
+        if (!this.fetchesWhileApplying) await commits.settled;
+        const fetched = await this.fetchBeside(applying === null ? null : commits.settled, signal);
         if (fetched === 'end') break;
         if (fetched === 'idle') continue;
-        let rest: (signal: AbortSignal) => Promise<void>;
+        let apply: PreparedBatch;
         try {
-          rest = restOf(fetched, handler);
+          apply = restOf(fetched, handler);
         } finally {
-          // What came before is applied and committed first, whether or not this batch could be prepared.
-          if (inFlight !== null) await inFlight;
+          // What came before is applied (and the one before it committed) first, whether or not this batch could be prepared.
+          if (applying !== null) await applying;
+          await committedBefore;
         }
-        inFlight = rest(signal);
-        inFlight.catch(() => undefined);
+        applying = apply(signal);
+        committedBefore = commits.settled;
+        void commits.add(applying);
       }
-      if (inFlight !== null) await inFlight;
+      await commits.settled;
     } catch (err) {
       if (!signal.aborted) failure = err;
-      await inFlight?.catch(() => undefined);
+      await commits.settled.catch(() => undefined);
     }
     try {
       await this.close();
@@ -112,7 +115,7 @@ export abstract class PullingSource implements Source {
     else this.settle.reject(failure);
   }
 
-  /** Fetches while the batch in flight applies; gives up the fetch (and fails) as soon as that batch fails. */
+  /** Fetches while the batches in flight apply and commit; gives up the fetch (and fails) as soon as one of them fails. */
   private async fetchBeside(inFlight: Promise<void> | null, signal: AbortSignal): Promise<Fetched> {
     if (inFlight === null) return this.fetch(signal);
     const giveUp = new AbortController();
@@ -127,9 +130,13 @@ export abstract class PullingSource implements Source {
   }
 }
 
-/** What remains to do for a fetched batch once it is prepared. */
-function restOf(batch: SourceBatch, handler: BatchHandler): (signal: AbortSignal) => Promise<void> {
-  if (batch.records.length === 0) return () => batch.commit();
+/** What remains to do for a fetched batch once it is prepared: its apply, resolving with its commit. */
+function restOf(batch: SourceBatch, handler: BatchHandler): PreparedBatch {
+  if (batch.records.length === 0) return async () => () => batch.commit();
   if (handler.prepare !== undefined) return handler.prepare(batch);
-  return (signal) => handler(batch, signal);
+  // A handler that cannot pipeline commits as it applies.
+  return async (signal) => {
+    await handler(batch, signal);
+    return async () => undefined;
+  };
 }

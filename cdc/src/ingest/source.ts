@@ -31,13 +31,22 @@ export interface SourceBatch {
 export interface BatchHandler {
   (batch: SourceBatch, signal: AbortSignal): Promise<void>;
   /**
-   * The same work in two steps, for a source that can pipeline: `prepare`
-   * does the CPU part now (decoding, mapping) and returns the rest (apply,
-   * then commit). A source may prepare the next batch while the previous
-   * one's rest runs, but runs the rests one at a time and in order.
+   * The same work in steps, for a source that can pipeline: `prepare` does
+   * the CPU part now (decoding, mapping) and returns the apply, which
+   * resolves, once the grid acknowledged the batch, with the commit step. A
+   * source may prepare the next batch while the previous one applies, and
+   * apply it while the previous one commits; it runs the applies one at a
+   * time and in order, and the commits one at a time, in order, each only
+   * after its own apply and every earlier commit succeeded.
    */
-  readonly prepare?: (batch: SourceBatch) => (signal: AbortSignal) => Promise<void>;
+  readonly prepare?: (batch: SourceBatch) => PreparedBatch;
 }
+
+/** A prepared batch's apply: resolves with its commit once the grid acknowledged it. */
+export type PreparedBatch = (signal: AbortSignal) => Promise<CommitStep>;
+
+/** Commits an applied batch (and counts it). */
+export type CommitStep = () => Promise<void>;
 
 /**
  * A stream of change records. `start` begins delivering batches to the
