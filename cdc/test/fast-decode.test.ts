@@ -43,9 +43,30 @@ describe('the fast decode path', () => {
       fc.property(fc.array(event, { minLength: 1, maxLength: 5 }), (events) => {
         const texts = events.map((e) => layouts[e.layout]!(changeEvent(e.columns, e.name, e.op)));
         expectSameAsReference(texts.map((value) => ({ value, topic: 'pg.public.t' })));
+        // As bytes (a file's line, a Kafka value), mixed with text, so that bytes meet schemas learned either way.
+        expectSameAsReference(texts.flatMap((value) => [{ value: Buffer.from(value), topic: 'pg.public.t' }, { value, topic: 'pg.public.t' }]));
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('decodes records given as bytes as the reference does, bad UTF-8, a BOM and trailing bytes included', () => {
+    const good = changeEvent([{ schema: { type: 'string', optional: true }, value: '"é€"' }], 'pg.public.t.Value', 'c');
+    const at = good.indexOf(',"payload":') + ',"payload":'.length;
+    const bytes = (text: string) => Buffer.from(text, 'utf8');
+    const badUtf8 = Buffer.concat([bytes(good.slice(0, at)), bytes(good.slice(at, -3)), Buffer.from([0xff, 0xfe]), bytes(good.slice(-3))]);
+    const records: ChangeRecord[] = [
+      { value: good },
+      { value: bytes(good) },
+      { value: new Uint8Array(bytes(good)) },
+      { value: badUtf8 },
+      { value: Buffer.concat([bytes(good.slice(0, at)), bytes('\uFEFF'), bytes(good.slice(at))]) },
+      { value: bytes(`${good} \n`) },
+      { value: bytes(`${good} x`) },
+      { value: bytes(`${good.slice(0, -1)}`) },
+      { value: bytes(`${good.slice(0, at)}1}`) },
+    ];
+    expectSameAsReference(records);
   });
 
   it('never confuses two schemas that share a name and version', () => {

@@ -78,11 +78,11 @@ describe('records in text', () => {
     const reader = new LineReader(Readable.from([Buffer.from('ä1\r\n2'), Buffer.from('2\n\n3')]), 0, 0);
     const lines = [];
     for (let line = await reader.next(); line !== null; line = await reader.next()) lines.push(line);
-    expect(lines).toEqual([
-      { text: 'ä1', number: 1, end: 5 },
-      { text: '22', number: 2, end: 8 },
-      { text: '', number: 3, end: 9 },
-      { text: '3', number: 4, end: 10 },
+    expect(lines.map(({ text, bytes, number, end }) => ({ text, bytes: bytes.toString('utf8'), number, end }))).toEqual([
+      { text: 'ä1', bytes: 'ä1', number: 1, end: 5 },
+      { text: '22', bytes: '22', number: 2, end: 8 },
+      { text: '', bytes: '', number: 3, end: 9 },
+      { text: '3', bytes: '3', number: 4, end: 10 },
     ]);
   });
 });

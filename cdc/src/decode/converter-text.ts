@@ -4,6 +4,10 @@ import { jsonTextOf, parseJsonText, type RawJson } from './json-text.js';
 const schemaPrefix = '{"schema":';
 const payloadInfix = ',"payload":';
 const maxSchemas = 32;
+const schemaPrefixBytes = Buffer.from(schemaPrefix);
+const payloadInfixBytes = Buffer.from(payloadInfix);
+// ignoreBOM: a BOM opening the payload is a character in the middle of the record, not a mark to drop.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Turns a record part into JSON values the way `parseJsonText` does: undefined when absent or blank, `CdcDecodeError` when not JSON. */
 export interface RecordPartParser {
@@ -13,6 +17,8 @@ export interface RecordPartParser {
 /** A schema's exact text, as it sits in a record, and its parse. */
 interface KnownSchema {
   readonly text: string;
+  /** The text's UTF-8, to recognise the schema in a record given as bytes without decoding it. */
+  readonly bytes: Buffer;
   readonly json: unknown;
 }
 
@@ -37,6 +43,10 @@ export class SchemaTextCache implements RecordPartParser {
 
   /** What `parseJsonText` would return for the part (undefined for an absent or blank one), failures alike. */
   parse(raw: RawJson, path = ''): unknown {
+    if (raw instanceof Uint8Array) {
+      const envelope = this.parseEnvelopeBytes(raw);
+      if (envelope !== null) return envelope;
+    }
     const text = jsonTextOf(raw, path);
     if (text === undefined) return undefined;
     if (text.startsWith(schemaPrefix)) {
@@ -59,6 +69,42 @@ export class SchemaTextCache implements RecordPartParser {
     const payload = parseValueAt(text, start + schemaPrefix.length + schema.text.length + payloadInfix.length);
     if (payload === null || text.charCodeAt(payload.end) !== 125 /* } */) return null;
     return { value: { schema: schema.json, payload: payload.value }, end: payload.end + 1 };
+  }
+
+  /**
+   * A record given as bytes (a file's line, a Kafka value) whose schema is
+   * byte for byte one already seen: only its payload is decoded to text and
+   * parsed (the schema is four fifths of the bytes, and turning it into a
+   * string only to compare it was most of reading a line). The payload's
+   * UTF-8 is decoded as strictly as `jsonTextOf` decodes the whole, and the
+   * rest is the known schema's valid UTF-8 split at ASCII, so the outcome is
+   * the text path's. Null for anything else, which takes the text path.
+   */
+  private parseEnvelopeBytes(raw: Uint8Array): { schema: unknown; payload: unknown } | null {
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (bytes.length <= schemaPrefixBytes.length || bytes.compare(schemaPrefixBytes, 0, schemaPrefixBytes.length, 0, schemaPrefixBytes.length) !== 0) return null;
+    const schema = this.lookUpBytes(bytes);
+    if (schema === null) return null;
+    let payloadText: string;
+    try {
+      payloadText = strictUtf8.decode(bytes.subarray(schemaPrefixBytes.length + schema.bytes.length + payloadInfixBytes.length));
+    } catch {
+      return null;
+    }
+    const payload = parseValueAt(payloadText, 0);
+    if (payload === null || payloadText.charCodeAt(payload.end) !== 125 /* } */ || !onlyJsonWhitespace(payloadText, payload.end + 1)) return null;
+    return { schema: schema.json, payload: payload.value };
+  }
+
+  private lookUpBytes(bytes: Buffer): KnownSchema | null {
+    const from = schemaPrefixBytes.length;
+    for (const schema of this.known) {
+      const end = from + schema.bytes.length;
+      if (end + payloadInfixBytes.length > bytes.length) continue;
+      if (bytes.compare(payloadInfixBytes, 0, payloadInfixBytes.length, end, end + payloadInfixBytes.length) !== 0) continue;
+      if (bytes.compare(schema.bytes, 0, schema.bytes.length, from, end) === 0) return schema;
+    }
+    return null;
   }
 
   /** Schemas kept (for tests). */
@@ -90,7 +136,8 @@ export class SchemaTextCache implements RecordPartParser {
     const parsed = parseValueAt(text, from);
     if (parsed === null || !text.startsWith(payloadInfix, parsed.end)) return null;
     // A copy, so that the kept text does not hold on to the whole record.
-    const schema: KnownSchema = { text: flatCopy(text.slice(from, parsed.end)), json: parsed.value };
+    const schemaText = flatCopy(text.slice(from, parsed.end));
+    const schema: KnownSchema = { text: schemaText, bytes: Buffer.from(schemaText, 'utf8'), json: parsed.value };
     this.known.unshift(schema);
     if (this.known.length > maxSchemas) this.known.pop();
     return schema;

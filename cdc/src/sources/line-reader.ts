@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 export interface Line {
   /** The line's text; for a line longer than the limit, only its first bytes (see `tooLong`). */
   readonly text: string;
+  /** The line's bytes (a view of the read buffer), without `\r\n`; for a line longer than the limit, its first bytes. */
+  readonly bytes: Buffer;
   /** 1-based line number in the whole input. */
   readonly number: number;
   /** Byte offset just past this line's line break. */
@@ -103,7 +105,7 @@ export class LineReader {
     this.offset += bytes + breakBytes;
     this.number++;
     if (this.dropped >= 0) {
-      const line: Line = { text: this.prefix.toString('utf8'), number: this.number, end: this.offset, tooLong: { bytes: this.dropped } };
+      const line: Line = { text: this.prefix.toString('utf8'), bytes: this.prefix, number: this.number, end: this.offset, tooLong: { bytes: this.dropped } };
       this.dropped = -1;
       this.prefix = Buffer.alloc(0);
       return line;
@@ -111,8 +113,23 @@ export class LineReader {
     const joined = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.pieceBytes);
     this.pieces = [];
     this.pieceBytes = 0;
-    let text = joined.toString('utf8');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    return { text, number: this.number, end: this.offset };
+    const withoutReturn = joined.length > 0 && joined[joined.length - 1] === 0x0d ? joined.subarray(0, joined.length - 1) : joined;
+    return new BufferedLine(withoutReturn, this.number, this.offset);
+  }
+}
+
+/** A line whose text is made only when asked: a reader of bytes (the file source's envelopes) never pays for it. */
+class BufferedLine implements Line {
+  private decoded: string | undefined;
+
+  constructor(
+    readonly bytes: Buffer,
+    readonly number: number,
+    readonly end: number,
+  ) {}
+
+  get text(): string {
+    this.decoded ??= this.bytes.toString('utf8');
+    return this.decoded;
   }
 }
