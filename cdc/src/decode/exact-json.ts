@@ -169,11 +169,15 @@ class ExactJsonParser {
   }
 
   /**
-   * An integer literal of at most 15 digits (exact in a double, so no text
-   * is kept), summed digit by digit; undefined for anything else, which the
-   * literal's regular expression then reads.
+   * An integer literal (no fraction, no exponent), summed digit by digit:
+   * the sum is exact while it stays a safe integer, and a literal past that
+   * sums to a double past it too (rounding is monotone), which then becomes
+   * a bigint as `parseJsonNumber` makes it. Debezium's MicroTimestamps and
+   * `ts_us` have 16 digits and `ts_ns` 19; this spares them the regular
+   * expression. Undefined for anything else, which the regular expression
+   * then reads.
    */
-  private smallInteger(): number | undefined {
+  private smallInteger(): number | bigint | undefined {
     const text = this.text;
     const start = this.position;
     const negative = text.charCodeAt(start) === Code.Minus;
@@ -189,10 +193,11 @@ class ExactJsonParser {
     }
     const digits = i - first;
     const next = text.charCodeAt(i);
-    if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(first) === 48) || next === 46 /* . */ || next === 101 /* e */ || next === 69 /* E */) {
+    if (digits === 0 || (digits > 1 && text.charCodeAt(first) === 48) || next === 46 /* . */ || next === 101 /* e */ || next === 69 /* E */) {
       return undefined;
     }
     this.position = i;
+    if (value > Number.MAX_SAFE_INTEGER) return BigInt(text.slice(start, i));
     return negative ? -value : value;
   }
 
