@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { UsageError, benchConfig } from './bench-config.js';
+import { benchConfig } from './bench-config.js';
 import { log } from './bench-session.js';
 import { updateCdcPart } from './cdc-benchmarks-file.js';
 import { cdcConsole, cdcMarkdown } from './cdc-report.js';
@@ -7,6 +7,7 @@ import { cdcCompleted, measureCdc } from './cdc-run.js';
 import { busyWarning, currentLoad, describeMachine, machineInfo } from './machine-info.js';
 import { ensureRedisServer, redisServerVersion } from './redis-binary.js';
 import { REPO_ROOT } from './repo-root.js';
+import { runBenchEntry } from './bench-entry.js';
 
 /**
  * The CDC scenarios alone (`node cluster-test/dist/bench/cdc-bench.js`,
@@ -31,14 +32,4 @@ async function main(): Promise<void> {
   if (!cdcCompleted(result)) throw new Error('a CDC scenario did not complete (its error is above)');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`\nbench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBenchEntry(main);

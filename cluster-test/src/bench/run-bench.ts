@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type BenchConfig, UsageError, benchConfig } from './bench-config.js';
+import { type BenchConfig, benchConfig } from './bench-config.js';
 import { updateBenchmarksFile } from './benchmarks-file.js';
 import { log, withBenchSession } from './bench-session.js';
 import { batchGet, counterIncrement } from './batch-and-counter-workloads.js';
@@ -21,6 +21,7 @@ import { runWorkloads } from './run-workloads.js';
 import { missedSqlTargets } from './sql-bench-report.js';
 import { runSqlBench, sqlOutcomeConsole, withSqlSection } from './sql-bench.js';
 import { withTimeout } from './with-timeout.js';
+import { runBenchEntry } from './bench-entry.js';
 
 /** In this order; the memory step drops the workload keys, so it comes last. */
 const WORKLOADS = [sequentialGet, concurrentGet, concurrentPut, batchGet, counterIncrement, memoryPerEntry];
@@ -86,22 +87,4 @@ async function main(): Promise<void> {
   if (!cdcCompleted(cdc)) throw new Error('a CDC scenario did not complete (its error is above)');
 }
 
-/** Name, code (Shoal errors have one), message, then the stack frames. */
-function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const code = (err as { code?: unknown }).code;
-  const frames = (err.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
-  return [`${err.name}${code === undefined ? '' : ` [${String(code)}]`}: ${err.message}`, ...frames].join('\n');
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`\nbench failed: ${describeError(err)}\n`);
-    process.exit(1);
-  },
-);
+runBenchEntry(main);
