@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CdcDecodeError, formatDecimal } from '../src/index.js';
-import { unscaledFromBytes } from '../src/decode/decimal.js';
+import fc from 'fast-check';
+import { decodeDecimal, unscaledFromBytes } from '../src/decode/decimal.js';
 import { decodeColumn, thrown, unscaledBase64 } from './support/events.js';
 
 const decimal = (scale: number, precision = 38) => ({
@@ -43,6 +44,19 @@ describe('formatDecimal', () => {
     [2n ** 64n + 1n, 2, '184467440737095516.17'],
   ])('%s at scale %s is %s', (unscaled, scale, expected) => {
     expect(formatDecimal(unscaled, scale)).toBe(expected);
+  });
+});
+
+describe('decimals of up to 6 bytes, formatted without BigInt', () => {
+  it('read as the BigInt way reads them, at every scale', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 9 }), fc.integer({ min: -3, max: 30 }), (bytes, scale) => {
+        const text = Buffer.from(bytes).toString('base64');
+        expect(decodeDecimal(text, scale, 'price')).toBe(formatDecimal(unscaledFromBytes(bytes, 'price'), scale));
+        expect(decodeDecimal(bytes, scale, 'price')).toBe(formatDecimal(unscaledFromBytes(bytes, 'price'), scale));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

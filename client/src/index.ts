@@ -23,5 +23,6 @@ export {
   ErrorCode,
   compareVersions,
   MAX_VERSION_BYTES,
+  EncodedValue,
   type Key,
 } from './protocol/index.js';

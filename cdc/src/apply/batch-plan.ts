@@ -1,10 +1,10 @@
-import type { Key, TableSchemaConfig } from '@shoal/client';
+import type { EncodedValue, Key, TableSchemaConfig } from '@shoal/client';
 import type { Row } from '../decode/index.js';
 import type { MappedEvent } from '../mapping/event-mapper.js';
 
 /** One versioned change as the grid's `applyChanges` takes it. */
 export type GridChange =
-  | { readonly kind: 'put'; readonly key: Key; readonly value: Row; readonly version: Uint8Array }
+  | { readonly kind: 'put'; readonly key: Key; readonly value: Row | EncodedValue; readonly version: Uint8Array }
   | { readonly kind: 'remove'; readonly key: Key; readonly version: Uint8Array };
 
 /** A change with the index of the record it came from in its batch (for dead-lettering a change the grid refuses). */

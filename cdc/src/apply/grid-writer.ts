@@ -1,4 +1,4 @@
-import { BadRequestError, ErrorCode, ShoalError, type Cache, type CacheConfig, type Key, type Shoal, type TableSchemaConfig } from '@shoal/client';
+import { BadRequestError, type EncodedValue, ErrorCode, ShoalError, type Cache, type CacheConfig, type Key, type Shoal, type TableSchemaConfig } from '@shoal/client';
 import type { Logger } from 'pino';
 import type { Row } from '../decode/index.js';
 import type { GridChange } from './batch-plan.js';
@@ -44,8 +44,8 @@ export class GridWriter implements ChangeTarget {
     }
   }
 
-  private cacheOf(name: string): Cache<Key, Row> {
-    return this.grid.cache<Key, Row>(name);
+  private cacheOf(name: string): Cache<Key, Row | EncodedValue> {
+    return this.grid.cache<Key, Row | EncodedValue>(name);
   }
 
   private ensureCache(name: string, table: TableSchemaConfig | null): Promise<void> {

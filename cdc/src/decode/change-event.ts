@@ -6,6 +6,9 @@ import { decodeSchemalessStruct } from './declared-columns.js';
 import type { DecodedEvent, DeleteEvent, MessageEvent, Row, SourceBlock, TruncateEvent, UpsertEvent, UpsertOp } from './event-kinds.js';
 import { isJsonObject, toPlainJson } from './json-text.js';
 import { positionFromSource } from './position-from-source.js';
+import type { EncodedRow } from './encoded-row.js';
+import { RawRowJson } from './payload-bytes.js';
+import { RowPlan } from './row-transcoder.js';
 import { memoBySchema } from './schema-memo.js';
 import { child, describeJson, optionalSafeInteger, requireObject, requireString, type JsonObject } from './raw-access.js';
 import { decodeStruct } from './semantic-types.js';
@@ -71,9 +74,20 @@ function decodeUpsert(envelope: Envelope, op: UpsertOp, ctx: DecodeContext): Ups
   const after = envelope.payload['after'];
   const path = child(ctx.base, 'after');
   if (after === null || after === undefined) return undecodable(path, `op ${JSON.stringify(op)} without an after state`);
-  const row = decodeRow(after, rowSchema, common.table, ctx, path);
+  const encoded = rowSchema === null ? null : transcodeRow(after, rowSchema, path);
   // Spelled out, not `{...common}`: V8 spread this object slowly, a third of decoding an event.
   const { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction } = common;
+  if (encoded !== null) {
+    return {
+      shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'upsert', op,
+      get row() {
+        return encoded.toRow();
+      },
+      encodedRow: encoded,
+      rowSchema,
+    };
+  }
+  const row = decodeRow(after, rowSchema, common.table, ctx, path);
   return { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'upsert', op, row, rowSchema };
 }
 
@@ -87,7 +101,15 @@ function decodeDelete(envelope: Envelope, ctx: DecodeContext): DeleteEvent {
   return { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'delete', before: row, rowSchema };
 }
 
-function decodeRow(value: unknown, schema: StructSchema | null, table: TableRef, ctx: DecodeContext, path: string): Row {
+/** A row left as bytes by the parser, straight to its stored form; null when it was not left as bytes or cannot be transcoded. */
+function transcodeRow(value: unknown, schema: StructSchema, path: string): EncodedRow | null {
+  if (!(value instanceof RawRowJson)) return null;
+  const plan = memoBySchema(schema, 'row-plan', () => RowPlan.of(schema));
+  return plan === null ? null : plan.transcode(value.bytes, value.start, path);
+}
+
+function decodeRow(raw: unknown, schema: StructSchema | null, table: TableRef, ctx: DecodeContext, path: string): Row {
+  const value = raw instanceof RawRowJson ? raw.parse() : raw;
   return schema === null ? decodeSchemalessStruct(value, ctx.columnTypesFor(table), path) : decodeStruct(value, schema, path);
 }
 

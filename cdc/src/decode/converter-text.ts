@@ -1,5 +1,7 @@
 import { ExactJsonSyntaxError, parseExactJsonAt } from './exact-json.js';
+import { isUtf8 } from 'node:buffer';
 import { jsonTextOf, parseJsonText, type RawJson } from './json-text.js';
+import { parsePayloadKeepingRows } from './payload-bytes.js';
 
 const schemaPrefix = '{"schema":';
 const payloadInfix = ',"payload":';
@@ -11,7 +13,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Turns a record part into JSON values the way `parseJsonText` does: undefined when absent or blank, `CdcDecodeError` when not JSON. */
 export interface RecordPartParser {
-  parse(raw: RawJson, path?: string): unknown;
+  /** `rawRows`: a parser may leave an envelope's row objects as `RawRowJson` (see `parsePayloadKeepingRows`). */
+  parse(raw: RawJson, path?: string, rawRows?: boolean): unknown;
 }
 
 /** A schema's exact text, as it sits in a record, and its parse. */
@@ -42,9 +45,9 @@ export class SchemaTextCache implements RecordPartParser {
   private readonly known: KnownSchema[] = [];
 
   /** What `parseJsonText` would return for the part (undefined for an absent or blank one), failures alike. */
-  parse(raw: RawJson, path = ''): unknown {
+  parse(raw: RawJson, path = '', rawRows = false): unknown {
     if (raw instanceof Uint8Array) {
-      const envelope = this.parseEnvelopeBytes(raw);
+      const envelope = this.parseEnvelopeBytes(raw, rawRows);
       if (envelope !== null) return envelope;
     }
     const text = jsonTextOf(raw, path);
@@ -79,15 +82,21 @@ export class SchemaTextCache implements RecordPartParser {
    * UTF-8 is decoded as strictly as `jsonTextOf` decodes the whole, and the
    * rest is the known schema's valid UTF-8 split at ASCII, so the outcome is
    * the text path's. Null for anything else, which takes the text path.
+   * With `rawRows`, the payload's leading row objects stay bytes.
    */
-  private parseEnvelopeBytes(raw: Uint8Array): { schema: unknown; payload: unknown } | null {
+  private parseEnvelopeBytes(raw: Uint8Array, rawRows: boolean): { schema: unknown; payload: unknown } | null {
     const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (bytes.length <= schemaPrefixBytes.length || bytes.compare(schemaPrefixBytes, 0, schemaPrefixBytes.length, 0, schemaPrefixBytes.length) !== 0) return null;
     const schema = this.lookUpBytes(bytes);
     if (schema === null) return null;
+    const payloadBytes = bytes.subarray(schemaPrefixBytes.length + schema.bytes.length + payloadInfixBytes.length);
+    if (rawRows && isUtf8(payloadBytes)) {
+      const payload = parsePayloadKeepingRows(payloadBytes);
+      if (payload !== null) return { schema: schema.json, payload };
+    }
     let payloadText: string;
     try {
-      payloadText = strictUtf8.decode(bytes.subarray(schemaPrefixBytes.length + schema.bytes.length + payloadInfixBytes.length));
+      payloadText = strictUtf8.decode(payloadBytes);
     } catch {
       return null;
     }
@@ -96,8 +105,20 @@ export class SchemaTextCache implements RecordPartParser {
     return { schema: schema.json, payload: payload.value };
   }
 
-  private lookUpBytes(bytes: Buffer): KnownSchema | null {
-    const from = schemaPrefixBytes.length;
+  /**
+   * Where the payload of the envelope at `start` of `bytes` begins, when the
+   * envelope opens with a schema already seen, byte for byte: what follows
+   * is the payload, then the envelope's `}`. -1 otherwise.
+   */
+  payloadStartOf(bytes: Buffer, start: number): number {
+    const prefixEnd = start + schemaPrefixBytes.length;
+    if (bytes.length <= prefixEnd || bytes.compare(schemaPrefixBytes, 0, schemaPrefixBytes.length, start, prefixEnd) !== 0) return -1;
+    const schema = this.lookUpBytes(bytes, start);
+    return schema === null ? -1 : prefixEnd + schema.bytes.length + payloadInfixBytes.length;
+  }
+
+  private lookUpBytes(bytes: Buffer, start = 0): KnownSchema | null {
+    const from = start + schemaPrefixBytes.length;
     for (const schema of this.known) {
       const end = from + schema.bytes.length;
       if (end + payloadInfixBytes.length > bytes.length) continue;

@@ -1,4 +1,4 @@
-import { decodeBase64 } from './base64.js';
+import { base64View } from './base64.js';
 import { undecodable } from './decode-error.js';
 import { numberText } from './json-text.js';
 import { child, describeJson, requireObject, requireSafeInteger } from './raw-access.js';
@@ -23,11 +23,26 @@ export function unscaledFromBytes(bytes: Uint8Array, path: string): bigint {
   return negative ? magnitude - (1n << BigInt(bytes.length * 8)) : magnitude;
 }
 
+/** Up to 6 bytes (48 bits) the unscaled value is exact as a number, and formatting it skips BigInt, which costs more than the rest of a row. */
+const maxNumberBytes = 6;
+
+function decimalFromBytes(bytes: Uint8Array, scale: number, path: string): DecimalString {
+  if (bytes.length === 0 || bytes.length > maxNumberBytes || scale <= 0) return formatDecimal(unscaledFromBytes(bytes, path), scale);
+  let unscaled = 0;
+  for (let i = 0; i < bytes.length; i++) unscaled = unscaled * 256 + bytes[i]!;
+  if (bytes[0]! >= 0x80) unscaled -= 2 ** (8 * bytes.length);
+  return formatScaled(unscaled < 0 ? '-' : '', Math.abs(unscaled).toString(), scale);
+}
+
 /** unscaled × 10^-scale in plain notation, with exactly `scale` fraction digits. */
 export function formatDecimal(unscaled: bigint, scale: number): DecimalString {
   if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();
-  const sign = unscaled < 0n ? '-' : '';
-  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  return formatScaled(unscaled < 0n ? '-' : '', (unscaled < 0n ? -unscaled : unscaled).toString(), scale);
+}
+
+/** A magnitude's digits placed at `scale` > 0. */
+function formatScaled(sign: string, magnitude: string, scale: number): DecimalString {
+  const digits = magnitude.padStart(scale + 1, '0');
   return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
@@ -45,8 +60,8 @@ export function parseScale(text: string | undefined, path: string): number {
  * kept exact by the parser and rescaled without rounding).
  */
 export function decodeDecimal(value: unknown, scale: number, path: string): DecimalString {
-  if (typeof value === 'string') return formatDecimal(unscaledFromBytes(decodeBase64(value, path), path), scale);
-  if (value instanceof Uint8Array) return formatDecimal(unscaledFromBytes(value, path), scale);
+  if (typeof value === 'string') return decimalFromBytes(base64View(value, path), scale, path);
+  if (value instanceof Uint8Array) return decimalFromBytes(value, scale, path);
   const text = numberText(value);
   if (text !== undefined) return formatDecimal(rescale(text, scale, path), scale);
   return undecodable(path, `expected a decimal (base64 bytes or a number), got ${describeJson(value)}`);

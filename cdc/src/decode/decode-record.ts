@@ -10,6 +10,7 @@ import { decodeKey, noKey, type DecodedKey } from './key.js';
 import { decodeHeartbeat, decodeSchemaChange, decodeTransaction } from './metadata-events.js';
 import { describeJson } from './raw-access.js';
 import type { TableRef } from './source-info.js';
+import { withRowsParsed } from './payload-bytes.js';
 import { decodeUnwrapped } from './unwrap.js';
 
 /** One record as a source hands it over: Kafka, a stream entry, an HTTP body, a line of a file. */
@@ -18,8 +19,6 @@ export interface ChangeRecord {
   /** Null, absent or empty for a tombstone. */
   readonly value: RawJson;
   readonly topic?: string | null;
-  /** The value already parsed, exactly as the decoder parses `value` (a source that had to parse it anyway); `value` is then only its text. */
-  readonly parsedValue?: unknown;
 }
 
 export interface DecodeOptions {
@@ -31,6 +30,13 @@ export interface DecodeOptions {
   readonly columnTypes?: ColumnTypes | ((table: TableRef | null, topic: string | null) => ColumnTypes | undefined);
   /** How record parts are parsed (default: a `SchemaTextCache` shared by the process; tests give the reference parse). */
   readonly parser?: RecordPartParser;
+  /**
+   * Whether an upsert may carry its row already encoded for the grid
+   * (`UpsertEvent.encodedRow`), transcoded from the record's bytes without
+   * building the row object; `row` is then built only when read. For the
+   * ingester, which only stores rows.
+   */
+  readonly encodedRows?: boolean;
 }
 
 export type DecodeResult = { readonly ok: true; readonly event: DecodedEvent } | { readonly ok: false; readonly error: CdcDecodeError };
@@ -50,23 +56,24 @@ export function decodeRecord(record: ChangeRecord, options: DecodeOptions = {}):
   const keyFor = (table: TableRef | null): DecodedKey =>
     (decodedKey ??= inPart('key', () => (parsedKey === undefined ? noKey : decodeKey(parsedKey, mode, columnTypesFor(table)))));
   return inPart('value', () => {
-    const parsed = record.parsedValue !== undefined ? record.parsedValue : parser.parse(record.value);
+    const parsed = parser.parse(record.value, '', options.encodedRows === true);
     if (parsed === undefined || parsed === null) return { kind: 'tombstone', topic, key: keyFor(null).key };
     const { schema, payload } = splitConverterValue(parsed, mode, '');
     const base = payload === parsed ? '' : 'payload';
     if (!isJsonObject(payload)) return undecodable(base, `expected a Debezium event object, got ${describeJson(payload)}`);
     const ctx: DecodeContext = { topic, base, unwrapFieldPrefix: options.unwrapFieldPrefix ?? '__', columnTypesFor, keyFor };
-    switch (classifyPayload(payload, schemaNameOf(schema))) {
-      case 'change':
-        return decodeChangeEvent(payload, schema, ctx);
+    const kind = classifyPayload(payload, schemaNameOf(schema));
+    if (kind === 'change') return decodeChangeEvent(payload, schema, ctx);
+    const plain = withRowsParsed(payload);
+    switch (kind) {
       case 'unwrapped':
-        return decodeUnwrapped(payload, schema, ctx);
+        return decodeUnwrapped(plain, schema, ctx);
       case 'transaction':
-        return decodeTransaction(payload, ctx);
+        return decodeTransaction(plain, ctx);
       case 'heartbeat':
-        return decodeHeartbeat(payload, parsedKey, ctx);
+        return decodeHeartbeat(plain, parsedKey, ctx);
       case 'schema-change':
-        return decodeSchemaChange(payload, ctx);
+        return decodeSchemaChange(plain, ctx);
     }
   });
 }

@@ -1,4 +1,5 @@
 import type { StructSchema } from './connect-schema.js';
+import type { EncodedRow } from './encoded-row.js';
 import type { SnapshotMarker, TableRef, TransactionRef } from './source-info.js';
 import type { SourcePosition } from './source-position.js';
 
@@ -44,6 +45,8 @@ export interface UpsertEvent extends RowChangeCommon {
   readonly kind: 'upsert';
   readonly op: UpsertOp | null;
   readonly row: Row;
+  /** With `DecodeOptions.encodedRows`: the row already in its stored form, when it could be transcoded (then `row` is decoded only when read). */
+  readonly encodedRow?: EncodedRow;
 }
 
 /** `d` (or an unwrapped row with `__deleted` / `__op: d`): remove the row. `before` is what the source sent, often only the key columns. */

@@ -66,6 +66,18 @@ export function parseExactJsonAt(text: string, start: number): { readonly value:
   return { value, end: parser.position };
 }
 
+/**
+ * The rest of an object whose earlier members are already in `object`:
+ * members from the key at `start` to the closing `}`, added as `parse`
+ * would add them (a repeated key replaces the value in its first place).
+ * Returns the index just after the `}`.
+ */
+export function parseExactJsonMembersAt(text: string, start: number, object: Record<string, unknown>): number {
+  const parser = new ExactJsonParser(text, start);
+  parser.members(object);
+  return parser.position;
+}
+
 class ExactJsonParser {
   constructor(
     private readonly text: string,
@@ -109,6 +121,12 @@ class ExactJsonParser {
       this.position++;
       return object;
     }
+    this.members(object);
+    return object;
+  }
+
+  /** Members from a key at `position` to the object's `}` (inclusive), into `object`. */
+  members(object: Record<string, unknown>): void {
     for (;;) {
       if (this.text.charCodeAt(this.position) !== Code.Quote) throw new ExactJsonSyntaxError('a quoted key expected');
       const key = this.string();
@@ -119,7 +137,7 @@ class ExactJsonParser {
       setKey(object, key, this.value());
       this.skipWhitespace();
       const next = this.text.charCodeAt(this.position++);
-      if (next === Code.CloseBrace) return object;
+      if (next === Code.CloseBrace) return;
       if (next !== Code.Comma) throw new ExactJsonSyntaxError('a comma or } expected');
       this.skipWhitespace();
     }

@@ -36,6 +36,7 @@ export {
 export { isSnapshotMarker, type SnapshotMarker, type TableRef, type TransactionRef } from './source-info.js';
 export { parseConnectSchema, parseStructSchema, type ConnectField, type ConnectSchema, type ConnectType, type StructSchema } from './connect-schema.js';
 export { decodeWithSchema } from './semantic-types.js';
+export { EncodedRow } from './encoded-row.js';
 export { SemanticName } from './semantic-names.js';
 export { declareColumnTypes, type ColumnTypes, type DeclaredColumnType } from './declared-columns.js';
 export { describeTable, type ColumnInfo, type SqlType, type TableSchema } from './table-schema.js';

@@ -89,6 +89,11 @@ const semanticDecoders: ReadonlyMap<string, SemanticDecoder> = new Map<string, S
   [SemanticName.Bits, (value, _schema, path) => decodeBase64(requireString(value, path), path)],
 ]);
 
+/** Whether a schema name is one `decodeWithSchema` decodes by name rather than by type. */
+export function hasSemanticDecoder(name: string | null): boolean {
+  return name !== null && semanticDecoders.has(name);
+}
+
 function decodeNull(schema: ConnectSchema, path: string): unknown {
   if (schema.optional) return null;
   if (schema.default !== undefined && schema.default !== null) return decodeWithSchema(schema.default, { ...schema, default: undefined }, path);

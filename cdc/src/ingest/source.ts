@@ -6,8 +6,6 @@ export interface SourceRecord {
   readonly key: RawJson;
   /** Null or empty for a tombstone. */
   readonly value: RawJson;
-  /** The value already parsed, exactly as the decoder would parse it (see `ChangeRecord.parsedValue`). */
-  readonly parsedValue?: unknown;
   /** Topic, stream or subject; null when the transport does not say (HTTP). */
   readonly topic: string | null;
   /** Where the record sits in its source (`line 12`, `1700000000000-0`, `partition 3 offset 41`), for dead letters and logs. */

@@ -1,5 +1,5 @@
-import type { Key, TableSchemaConfig } from '@shoal/client';
-import type { DecodedEvent, DeleteEvent, EventKind, Row, RowKey, SourceBlock, TruncateEvent, UpsertEvent } from '../decode/index.js';
+import type { EncodedValue, Key, TableSchemaConfig } from '@shoal/client';
+import type { DecodedEvent, DeleteEvent, EncodedRow, EventKind, Row, RowKey, SourceBlock, TruncateEvent, UpsertEvent } from '../decode/index.js';
 import { GtidSourceGuard, positionVersion, type VersionOptions } from '../apply/position-version.js';
 import { cacheNameProblem } from '../apply/create-cache.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
@@ -27,7 +27,8 @@ interface RowChangeCommon extends ChangeCommon {
 /** `c`, `r`, `u`: store the after row under its key, if its version is not older than the stored one. */
 export interface PutChange extends RowChangeCommon {
   readonly kind: 'put';
-  readonly value: Row;
+  /** The row, or the same row already encoded (`UpsertEvent.encodedRow`). */
+  readonly value: Row | EncodedValue;
 }
 
 /** `d`: remove the key, if its version is not older than the stored one (the grid keeps a tombstone at that version). */
@@ -81,9 +82,11 @@ export class EventMapper {
 
   private put(event: UpsertEvent): PutChange {
     const { cache, names } = this.route(event);
-    const key = this.keyOf(event, names, event.row);
+    const encoded = event.encodedRow;
+    const key = this.keyOf(event, names, encoded ?? event.row);
     const table = this.tableOf(cache, event, names);
-    return { kind: 'put', cache, key, value: event.row, version: this.versionOf(event), table, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
+    const value = encoded === undefined ? event.row : encoded.value;
+    return { kind: 'put', cache, key, value, version: this.versionOf(event), table, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
   }
 
   private versionOf(event: UpsertEvent | DeleteEvent): Uint8Array {
@@ -121,7 +124,7 @@ export class EventMapper {
   }
 
   /** Named key columns win over the record key, so that every transport of one table makes the same keys. */
-  private keyOf(event: UpsertEvent | DeleteEvent, names: readonly string[], row: Row | null): Key {
+  private keyOf(event: UpsertEvent | DeleteEvent, names: readonly string[], row: Row | EncodedRow | null): Key {
     const columns = firstMatch(this.options.rules.keyColumns, names);
     if (columns !== undefined) {
       if (row === null) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `a delete of ${names.at(-1) ?? 'a table'} without its before state, so the key columns ${columns.join(',')} are unknown`);

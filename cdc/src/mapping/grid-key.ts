@@ -1,5 +1,5 @@
 import type { Key } from '@shoal/client';
-import type { RowKey } from '../decode/index.js';
+import { EncodedRow, type RowKey } from '../decode/index.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
 
 /**
@@ -50,10 +50,15 @@ function keyPart(value: unknown, where: string): Key {
   throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${where} cannot be part of a key: ${String(value)}`);
 }
 
-/** The named columns of a row, in the order named; a missing column is `UNUSABLE_KEY`. */
-export function pickKeyColumns(row: Readonly<Record<string, unknown>>, columns: readonly string[], describe: string): RowKey {
+/** The named columns of a row (an object, or one still encoded), in the order named; a missing column is `UNUSABLE_KEY`. */
+export function pickKeyColumns(row: Readonly<Record<string, unknown>> | EncodedRow, columns: readonly string[], describe: string): RowKey {
   const picked: Record<string, unknown> = {};
   for (const column of columns) {
+    if (row instanceof EncodedRow) {
+      if (!row.has(column)) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
+      picked[column] = row.column(column);
+      continue;
+    }
     if (!(column in row)) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
     picked[column] = row[column];
   }

@@ -1,13 +1,10 @@
-import { ExactJsonSyntaxError, onlyJsonWhitespace, parseExactJsonAt, sharedSchemaTexts, type SchemaTextCache } from '../decode/index.js';
+import { parseExactJsonAt, sharedSchemaTexts, type SchemaTextCache } from '../decode/index.js';
+import { JsonByte, JsonBytes } from '../decode/json-bytes.js';
 
-/** One event of an HTTP body: its text (for dead letters), and its parse when the body already gave it. */
+/** One event of an HTTP body: its bytes (or JSON text, or null for a null element), for the decoder and for dead letters. */
 export interface BodyValue {
-  readonly value: string | null;
-  /** The value's JSON, exactly as the decoder would parse `value`; absent when the decoder is to parse the text itself. */
-  readonly parsedValue?: unknown;
+  readonly value: Uint8Array | string | null;
 }
-
-const whitespace = /[ \t\n\r]*/y;
 
 /**
  * The events of an HTTP body as Debezium Server's HTTP sink posts it: one
@@ -15,52 +12,52 @@ const whitespace = /[ \t\n\r]*/y;
  * text in a string. A body that is not JSON is one value, for the decoder
  * to refuse.
  *
- * An array is parsed once, with the decoder's exact parse, and each object
- * handed over parsed, with its own slice of the body as its text: no
- * parse → stringify → parse again. Envelopes whose schema text was seen
- * before skip the schema (see `SchemaTextCache`). A string element is JSON
- * text, parsed by the decoder as any record's.
+ * An array's elements are found in its bytes and handed over as slices of
+ * them, so that each is decoded from bytes like a file's line: a known
+ * schema recognised by its bytes, the row transcoded (see `RowPlan`). The
+ * elements are read under the exact parser's grammar, skipping a schema
+ * already seen, so any body the parser would refuse is one value as before.
+ * A string element is JSON text, decoded as any record's.
  */
-export function bodyValues(body: string, schemas: SchemaTextCache = sharedSchemaTexts): BodyValue[] {
-  const trimmed = body.trimStart();
-  if (!trimmed.startsWith('[')) return [{ value: body }];
-  try {
-    return arrayValues(trimmed, schemas);
-  } catch (error) {
-    if (error instanceof ExactJsonSyntaxError) return [{ value: body }];
-    throw error;
-  }
+export function bodyValues(body: Uint8Array | string, schemas: SchemaTextCache = sharedSchemaTexts): BodyValue[] {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const reader = new JsonBytes(bytes);
+  reader.skipWhitespace();
+  if (!reader.take(JsonByte.OpenBracket)) return [{ value: body }];
+  return arrayValues(reader, schemas) ?? [{ value: body }];
 }
 
-function arrayValues(text: string, schemas: SchemaTextCache): BodyValue[] {
+function arrayValues(reader: JsonBytes, schemas: SchemaTextCache): BodyValue[] | null {
   const values: BodyValue[] = [];
-  let at = skipWhitespace(text, 1);
-  if (text.charCodeAt(at) === 93 /* ] */) return finish(text, at + 1, values);
+  reader.skipWhitespace();
+  if (reader.take(JsonByte.CloseBracket)) return endsAt(reader) ? values : null;
   for (;;) {
-    const start = at;
-    const element = schemas.parseEnvelopeAt(text, start) ?? parseExactJsonAt(text, start);
-    values.push(bodyValue(element.value, text.slice(start, element.end)));
-    at = skipWhitespace(text, element.end);
-    const next = text.charCodeAt(at);
-    if (next === 93 /* ] */) return finish(text, at + 1, values);
-    if (next !== 44 /* , */) throw new ExactJsonSyntaxError('a comma or ] expected');
-    at = skipWhitespace(text, at + 1);
+    const start = reader.pos;
+    if (!elementEnd(reader, schemas)) return null;
+    values.push(bodyValue(reader.bytes, start, reader.pos));
+    reader.skipWhitespace();
+    if (reader.take(JsonByte.CloseBracket)) return endsAt(reader) ? values : null;
+    if (!reader.take(JsonByte.Comma)) return null;
+    reader.skipWhitespace();
   }
 }
 
-function bodyValue(parsed: unknown, text: string): BodyValue {
-  if (parsed === null) return { value: null };
-  if (typeof parsed === 'string') return { value: parsed };
-  return { value: text, parsedValue: parsed };
+/** Moves past one element; an envelope whose schema was seen before is checked from its payload on (the schema matched byte for byte). */
+function elementEnd(reader: JsonBytes, schemas: SchemaTextCache): boolean {
+  const payloadStart = schemas.payloadStartOf(reader.bytes, reader.pos);
+  if (payloadStart < 0) return reader.value(1);
+  reader.pos = payloadStart;
+  return reader.value(2) && reader.objectRest(1);
 }
 
-function finish(text: string, end: number, values: BodyValue[]): BodyValue[] {
-  if (!onlyJsonWhitespace(text, end)) throw new ExactJsonSyntaxError('text after the array');
-  return values;
+function bodyValue(body: Buffer, start: number, end: number): BodyValue {
+  const first = body[start];
+  if (first === JsonByte.LowerN) return { value: null };
+  if (first === JsonByte.Quote) return { value: parseExactJsonAt(body.toString('utf8', start, end), 0).value as string };
+  return { value: body.subarray(start, end) };
 }
 
-function skipWhitespace(text: string, from: number): number {
-  whitespace.lastIndex = from;
-  whitespace.test(text);
-  return whitespace.lastIndex;
+function endsAt(reader: JsonBytes): boolean {
+  reader.skipWhitespace();
+  return reader.pos === reader.bytes.length;
 }

@@ -49,7 +49,7 @@ export function partText(part: unknown): string | null {
   return stringify(part) ?? null;
 }
 
-/** The texts of an HTTP body's events (see `bodyValues`, which the HTTP source uses, for the parse it hands over too). */
+/** The texts of an HTTP body's events (see `bodyValues`, which the HTTP source uses and which hands over their bytes). */
 export function valuesFromBody(body: string): (string | null)[] {
-  return bodyValues(body).map((v) => v.value);
+  return bodyValues(body).map((v) => (v.value instanceof Uint8Array ? Buffer.from(v.value).toString('utf8') : v.value));
 }

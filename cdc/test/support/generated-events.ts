@@ -35,6 +35,20 @@ export const columnCase: fc.Arbitrary<ColumnCase> = fc.oneof(
   fc.constantFrom('{"a":9007199254740993,"b":1.50,"c":[1e2,-0]}', '{"a":1,"a":2}', '', '[').map((doc) => ({ schema: { type: 'string', optional: true, name: 'io.debezium.data.Json', version: 1 }, value: JSON.stringify(doc) })),
   fc.string().map((s) => ({ schema: { type: 'string', optional: true }, value: JSON.stringify(s) })),
   fc.constantFrom('true', 'false', 'null', '0').map((value) => ({ schema: { type: 'boolean', optional: true }, value })),
+  fc.tuple(fc.constantFrom('int8', 'int16'), fc.integer({ min: -40_000, max: 40_000 }), fc.constantFrom(-129, -128, 127, 128, -32769, 32767, 32768)).map(([type, n, edge]) => ({
+    schema: { type, optional: true },
+    value: String(n % 3 === 0 ? edge : n),
+  })),
+  fc.oneof(fc.integer({ min: -200_000_000, max: 200_000_000 }).map(String), fc.constantFrom('0', '-1', '19723', '100000001', '1.5')).map((value) => ({
+    schema: { type: 'int32', optional: true, name: 'io.debezium.time.Date', version: 1 },
+    value,
+  })),
+  fc.oneof(fc.integer({ min: -(2 ** 45), max: 2 ** 45 }).map(String), int64Literal).map((value) => ({ schema: { type: 'int64', optional: true, name: 'io.debezium.time.Timestamp' }, value })),
+  fc.constantFrom('"red"', '"a\\u00e9"', 'null', '7').map((value) => ({ schema: { type: 'string', optional: true, name: 'io.debezium.data.Enum', parameters: { allowed: 'red,green' } }, value })),
+  fc.constantFrom('"x"', 'null').map((value) => ({ schema: { type: 'string', optional: false, default: 'dflt' }, value })),
+  fc.constantFrom('"x"', 'null').map((value) => ({ schema: { type: 'int32', optional: false }, value })),
+  fc.oneof(fc.uint8Array({ maxLength: 12 }).map((b) => JSON.stringify(Buffer.from(b).toString('base64'))), fc.constantFrom('"!!"', '"QQ="', '3')).map((value) => ({ schema: { type: 'bytes', optional: true }, value })),
+  fc.double().map((d) => ({ schema: { type: 'float32', optional: true }, value: Number.isFinite(d) ? JSON.stringify(d) : JSON.stringify(String(d)) })),
 );
 
 const sourceBlock =

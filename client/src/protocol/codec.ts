@@ -1,6 +1,7 @@
 import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import { BadRequestError } from './errors.js';
 import { type Frame, frameFromWire, frameToWire } from './frames.js';
+import { EncodedValue } from './encoded-value.js';
 import { checkMsgpackStructure } from './msgpack-structure.js';
 
 /**
@@ -21,7 +22,10 @@ const frameDecoder = new Decoder({
 const keyEncoder = new Encoder({ sortKeys: true });
 // Keys are JS numbers, never bigints: integers beyond 32 bits must decode as numbers again.
 const keyDecoder = withNativeUtf8(new Decoder());
+// msgpack's default depth limit counted from a value's root; a part of a value starts one level down.
+const VALUE_MAX_DEPTH = 100;
 const valueEncoder = createValueEncoder();
+const nestedValueEncoder = createValueEncoder(VALUE_MAX_DEPTH - 1);
 const valueDecoder = withNativeUtf8(new Decoder({ useBigInt64: true }));
 
 const MIN_INT64 = -(2n ** 63n);
@@ -64,7 +68,7 @@ function withNativeUtf8(decoder: Decoder): Decoder {
  * outside 64 bits; both would store something other than what was put, so
  * this encoder refuses them.
  */
-function createValueEncoder(): Encoder {
+function createValueEncoder(maxDepth = VALUE_MAX_DEPTH): Encoder {
   const extensionCodec = new ExtensionCodec();
   extensionCodec.register({
     type: 0x7f,
@@ -76,7 +80,7 @@ function createValueEncoder(): Encoder {
     },
     decode: (data, type) => new ExtData(type, data),
   });
-  const encoder = new Encoder({ useBigInt64: true, extensionCodec });
+  const encoder = new Encoder({ useBigInt64: true, extensionCodec, maxDepth });
   const methods = encoder as unknown as { encodeBigInt64(value: bigint): void };
   const encodeBigInt64 = methods.encodeBigInt64;
   if (typeof encodeBigInt64 !== 'function') throw new Error('@msgpack/msgpack changed: Encoder.encodeBigInt64 is gone');
@@ -145,13 +149,29 @@ export function decodeKey(bytes: Uint8Array): Key {
 /** The bytes of a value; `null` and `undefined` are refused (absence is how a missing entry reads). */
 export function encodeValue(value: unknown): Uint8Array {
   if (value === undefined || value === null) throw new BadRequestError('a cache value cannot be null or undefined; use remove()');
+  if (value instanceof EncodedValue) return value.bytes;
+  return encodeWith(valueEncoder, value);
+}
+
+/**
+ * The bytes a part of a value (a field of an object, any depth below the
+ * root) has inside `encodeValue`'s output; null and undefined are nil.
+ * Encoding is context-free, so these bytes can be spliced into a value
+ * built piece by piece (see `ValueWriter`).
+ */
+export function encodeValuePart(value: unknown): Uint8Array {
+  return encodeWith(nestedValueEncoder, value);
+}
+
+function encodeWith(encoder: Encoder, value: unknown): Uint8Array {
   try {
-    return valueEncoder.encode(value);
+    return encoder.encode(value);
   } catch (err) {
     if (err instanceof BadRequestError) throw err;
     throw new BadRequestError(`value cannot be encoded: ${(err as Error).message}`, { cause: err });
   }
 }
+
 
 /** Decodes value bytes. */
 export function decodeValue(bytes: Uint8Array): unknown {

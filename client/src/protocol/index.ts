@@ -1,4 +1,5 @@
 export * from './codec.js';
+export * from './encoded-value.js';
 export * from './error-codes.js';
 export * from './errors.js';
 export * from './frame-kinds.js';
@@ -10,3 +11,4 @@ export * from './partition-map.js';
 export * from './partitioning.js';
 export * from './version.js';
 export * from './versions.js';
+export * from './value-writer.js';

@@ -1,0 +1,40 @@
+import type { EncodedValue } from '@shoal/client/protocol';
+import type { Row } from './event-kinds.js';
+import { parseExactJsonAt } from './exact-json.js';
+import { decodeFieldJson, type RowPlan } from './row-transcoder.js';
+import { decodeStruct } from './semantic-types.js';
+
+/**
+ * A row already in its stored form (see `RowPlan`), with the JSON it came
+ * from: a column, or the whole row object, is decoded from that JSON when
+ * asked for, exactly as decoding the row would have given it.
+ */
+export class EncodedRow {
+  constructor(
+    readonly value: EncodedValue,
+    private readonly plan: RowPlan,
+    private readonly json: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    /** Each field's JSON value as `[start, end)` pairs, in the schema's order. */
+    private readonly slices: Int32Array,
+    private readonly path: string,
+  ) {}
+
+  /** Whether the row has the column: the row object has every field of its schema. */
+  has(column: string): boolean {
+    return this.plan.indexOf(column) >= 0;
+  }
+
+  /** A column's value, as `toRow()[column]`. */
+  column(column: string): unknown {
+    const i = this.plan.indexOf(column);
+    if (i < 0) return undefined;
+    return decodeFieldJson(this.plan.fields[i]!, this.json.toString('utf8', this.slices[2 * i], this.slices[2 * i + 1]), this.path);
+  }
+
+  /** The row as an object, as the ordinary decoding makes it. */
+  toRow(): Row {
+    return decodeStruct(parseExactJsonAt(this.json.toString('utf8', this.start, this.end), 0).value, this.plan.schema, this.path);
+  }
+}

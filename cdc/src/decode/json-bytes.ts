@@ -1,0 +1,217 @@
+/**
+ * JSON read as UTF-8 bytes without building values: where a value ends,
+ * under the same strict grammar as the exact parser (`exact-json.ts`), so
+ * bytes it accepts are bytes the parser accepts. Used to hand the bytes of
+ * a row on (see `row-transcoder.ts`) rather than parse them into objects.
+ * UTF-8 validity is not checked here; callers check the whole record once.
+ */
+
+const Byte = {
+  Tab: 9,
+  Newline: 10,
+  Return: 13,
+  Space: 32,
+  Quote: 34,
+  Plus: 43,
+  Comma: 44,
+  Minus: 45,
+  Dot: 46,
+  Zero: 48,
+  Nine: 57,
+  Colon: 58,
+  UpperE: 69,
+  OpenBracket: 91,
+  Backslash: 92,
+  CloseBracket: 93,
+  LowerE: 101,
+  LowerN: 110,
+  OpenBrace: 123,
+  CloseBrace: 125,
+} as const;
+
+export { Byte as JsonByte };
+
+/** Nesting past this is left to the parser (the reader gives up; it never guesses). */
+const maxDepth = 512;
+
+const ByteClass = { Plain: 0, Special: 1 } as const;
+/** Bytes that end a run of string content: the quote, the backslash, and control characters (which JSON refuses raw). */
+const stringByteClass = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) stringByteClass[b] = ByteClass.Special;
+stringByteClass[Byte.Quote] = ByteClass.Special;
+stringByteClass[Byte.Backslash] = ByteClass.Special;
+
+const escapable = new Uint8Array(128);
+for (const c of '"\\/bfnrt') escapable[c.charCodeAt(0)] = 1;
+
+/** A cursor over JSON bytes; each reader returns false (leaving `pos` anywhere) when the bytes are not what it reads. */
+export class JsonBytes {
+  pos = 0;
+  /** Whether the last string read had an escape in it. */
+  escaped = false;
+
+  constructor(readonly bytes: Buffer) {}
+
+  skipWhitespace(): void {
+    const bytes = this.bytes;
+    let i = this.pos;
+    for (;;) {
+      const b = bytes[i];
+      if (b !== Byte.Space && b !== Byte.Newline && b !== Byte.Return && b !== Byte.Tab) break;
+      i++;
+    }
+    this.pos = i;
+  }
+
+  /** Moves past the byte `b` if it is next. */
+  take(b: number): boolean {
+    if (this.bytes[this.pos] !== b) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** A string literal at `pos` (its quotes included); sets `escaped`. */
+  string(): boolean {
+    const bytes = this.bytes;
+    const length = bytes.length;
+    let i = this.pos;
+    if (bytes[i] !== Byte.Quote) return false;
+    i++;
+    let escaped = false;
+    for (;;) {
+      // Ordinary bytes in a tight loop: this is most of reading a row.
+      while (i < length && stringByteClass[bytes[i]!] === ByteClass.Plain) i++;
+      if (i >= length) return false;
+      const b = bytes[i]!;
+      if (b === Byte.Quote) break;
+      if (b !== Byte.Backslash) return false;
+      escaped = true;
+      const e = bytes[i + 1];
+      if (e === 117 /* u */) {
+        for (let k = 2; k < 6; k++) if (!isHex(bytes[i + k])) return false;
+        i += 6;
+        continue;
+      }
+      if (e === undefined || e >= 128 || escapable[e] !== 1) return false;
+      i += 2;
+    }
+    this.pos = i + 1;
+    this.escaped = escaped;
+    return true;
+  }
+
+  /** A number literal; returns whether it is an integer (no fraction, no exponent), or null when it is not a number. */
+  number(): boolean | null {
+    const bytes = this.bytes;
+    let i = this.pos;
+    if (bytes[i] === Byte.Minus) i++;
+    const first = bytes[i];
+    if (first === Byte.Zero) i++;
+    else if (first !== undefined && first > Byte.Zero && first <= Byte.Nine) i = digitsFrom(bytes, i);
+    else return null;
+    let integer = true;
+    if (bytes[i] === Byte.Dot) {
+      const end = digitsFrom(bytes, i + 1);
+      if (end === i + 1) return null;
+      i = end;
+      integer = false;
+    }
+    if (bytes[i] === Byte.LowerE || bytes[i] === Byte.UpperE) {
+      i++;
+      if (bytes[i] === Byte.Plus || bytes[i] === Byte.Minus) i++;
+      const end = digitsFrom(bytes, i);
+      if (end === i) return null;
+      i = end;
+      integer = false;
+    }
+    this.pos = i;
+    return integer;
+  }
+
+  /** Any one JSON value. */
+  value(depth = 0): boolean {
+    const b = this.bytes[this.pos];
+    switch (b) {
+      case Byte.Quote:
+        return this.string();
+      case Byte.OpenBrace:
+        return depth < maxDepth && this.object(depth + 1);
+      case Byte.OpenBracket:
+        return depth < maxDepth && this.array(depth + 1);
+      case 116 /* t */:
+        return this.word(trueBytes);
+      case 102 /* f */:
+        return this.word(falseBytes);
+      case 110 /* n */:
+        return this.word(nullBytes);
+      default:
+        return this.number() !== null;
+    }
+  }
+
+  /** The rest of an object whose `{` and any members are behind `pos`: more members (after a comma) or its `}`. */
+  objectRest(depth: number): boolean {
+    for (;;) {
+      this.skipWhitespace();
+      const next = this.bytes[this.pos++];
+      if (next === Byte.CloseBrace) return true;
+      if (next !== Byte.Comma) return false;
+      if (!this.member(depth)) return false;
+    }
+  }
+
+  private object(depth: number): boolean {
+    this.pos++;
+    this.skipWhitespace();
+    if (this.take(Byte.CloseBrace)) return true;
+    return this.member(depth) && this.objectRest(depth);
+  }
+
+  /** `"key": value`, whitespace allowed around either. */
+  member(depth: number): boolean {
+    this.skipWhitespace();
+    if (!this.string()) return false;
+    this.skipWhitespace();
+    if (!this.take(Byte.Colon)) return false;
+    this.skipWhitespace();
+    return this.value(depth);
+  }
+
+  private array(depth: number): boolean {
+    this.pos++;
+    this.skipWhitespace();
+    if (this.take(Byte.CloseBracket)) return true;
+    for (;;) {
+      this.skipWhitespace();
+      if (!this.value(depth)) return false;
+      this.skipWhitespace();
+      const next = this.bytes[this.pos++];
+      if (next === Byte.CloseBracket) return true;
+      if (next !== Byte.Comma) return false;
+    }
+  }
+
+  private word(word: Uint8Array): boolean {
+    const bytes = this.bytes;
+    for (let k = 0; k < word.length; k++) if (bytes[this.pos + k] !== word[k]) return false;
+    this.pos += word.length;
+    return true;
+  }
+}
+
+const trueBytes = Buffer.from('true');
+const falseBytes = Buffer.from('false');
+const nullBytes = Buffer.from('null');
+
+function digitsFrom(bytes: Uint8Array, from: number): number {
+  let i = from;
+  for (;;) {
+    const b = bytes[i];
+    if (b === undefined || b < Byte.Zero || b > Byte.Nine) return i;
+    i++;
+  }
+}
+
+function isHex(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 48 && b <= 57) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102));
+}

@@ -1,0 +1,105 @@
+import { ExactJsonSyntaxError, parseExactJsonAt, parseExactJsonMembersAt } from './exact-json.js';
+import { JsonByte, JsonBytes } from './json-bytes.js';
+
+/**
+ * A row object of a payload (`before`, `after`) left as its JSON bytes, so
+ * that the row can be transcoded straight to its stored form (`RowPlan`)
+ * rather than parsed into an object first. `parse` gives what parsing the
+ * payload would have put there.
+ */
+export class RawRowJson {
+  constructor(
+    readonly bytes: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  parse(): unknown {
+    return parseExactJsonAt(this.bytes.toString('utf8', this.start, this.end), 0).value;
+  }
+}
+
+const rowMembers: ReadonlySet<string> = new Set(['before', 'after']);
+
+/**
+ * The payload of an envelope record, given as the bytes after `"payload":`
+ * (valid UTF-8, checked by the caller), parsed as the text path parses it
+ * except that the `before` and `after` objects are kept as `RawRowJson`.
+ * Members before `after` are parsed one by one, and the rest as one text
+ * from the first member after it (Debezium writes `before`, `after`, then
+ * the rest). Null unless the bytes are exactly a payload object, then the
+ * envelope's `}` and whitespace, or when a key is escaped: the caller then
+ * parses the ordinary way, which decides.
+ */
+export function parsePayloadKeepingRows(bytes: Buffer): Record<string, unknown> | null {
+  const reader = new JsonBytes(bytes);
+  if (!reader.take(JsonByte.OpenBrace)) return null;
+  const payload: Record<string, unknown> = {};
+  reader.skipWhitespace();
+  if (bytes[reader.pos] === JsonByte.CloseBrace) return null;
+  for (;;) {
+    const memberStart = reader.pos;
+    if (!reader.string() || reader.escaped) return null;
+    const key = bytes.toString('utf8', memberStart + 1, reader.pos - 1);
+    reader.skipWhitespace();
+    if (!reader.take(JsonByte.Colon)) return null;
+    reader.skipWhitespace();
+    const first = bytes[reader.pos];
+    const start = reader.pos;
+    if (rowMembers.has(key) && (first === JsonByte.OpenBrace || first === JsonByte.LowerN) && !(key in payload)) {
+      if (!reader.value(1)) return null;
+      payload[key] = first === JsonByte.LowerN ? null : new RawRowJson(bytes, start, reader.pos);
+    } else if ('after' in payload) {
+      // Past the rows: the rest of the payload in one parse.
+      return parseRestAsText(bytes.toString('utf8', memberStart), payload);
+    } else {
+      if (!reader.value(1)) return null;
+      setMember(payload, key, parseExactJsonAt(bytes.toString('utf8', start, reader.pos), 0).value);
+    }
+    reader.skipWhitespace();
+    if (reader.take(JsonByte.CloseBrace)) return envelopeEndsAt(bytes, reader.pos) ? payload : null;
+    if (!reader.take(JsonByte.Comma)) return null;
+    reader.skipWhitespace();
+  }
+}
+
+/** As the parser sets a member: `__proto__` an own key, a repeated key replacing the value in its first place. */
+function setMember(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
+}
+
+function parseRestAsText(text: string, payload: Record<string, unknown>): Record<string, unknown> | null {
+  let end: number;
+  try {
+    end = parseExactJsonMembersAt(text, 0, payload);
+  } catch (error) {
+    if (error instanceof ExactJsonSyntaxError) return null;
+    throw error;
+  }
+  if (text.charCodeAt(end) !== JsonByte.CloseBrace) return null;
+  for (let i = end + 1; i < text.length; i++) if (!isWhitespace(text.charCodeAt(i))) return null;
+  return payload;
+}
+
+/** The envelope's own `}` at `at`, then only JSON whitespace. */
+function envelopeEndsAt(bytes: Buffer, at: number): boolean {
+  if (bytes[at] !== JsonByte.CloseBrace) return false;
+  for (let i = at + 1; i < bytes.length; i++) if (!isWhitespace(bytes[i]!)) return false;
+  return true;
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** A payload with any kept rows parsed, for decoders that read it as plain JSON (not a change envelope after all). */
+export function withRowsParsed(payload: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (!(payload['before'] instanceof RawRowJson) && !(payload['after'] instanceof RawRowJson)) return payload;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+    else out[key] = value instanceof RawRowJson ? value.parse() : value;
+  }
+  return out;
+}
