@@ -1,16 +1,15 @@
 import { decodeBase64 } from './base64.js';
-import { parseStructSchema, type StructSchema } from './connect-schema.js';
+import type { StructSchema } from './connect-schema.js';
 import type { DecodeContext } from './decode-context.js';
 import { undecodable } from './decode-error.js';
 import { decodeSchemalessStruct } from './declared-columns.js';
 import type { DecodedEvent, DeleteEvent, MessageEvent, Row, SourceBlock, TruncateEvent, UpsertEvent, UpsertOp } from './event-kinds.js';
-import { isJsonObject, toPlainJson } from './json-text.js';
+import { toPlainJson } from './json-text.js';
 import { positionFromSource } from './position-from-source.js';
 import type { EncodedRow } from './encoded-row.js';
 import { RawRowJson } from './payload-bytes.js';
-import { RowPlan } from './row-transcoder.js';
-import { memoBySchema } from './schema-memo.js';
-import { child, describeJson, optionalSafeInteger, requireObject, requireString, type JsonObject } from './raw-access.js';
+import { rowSchemaOf } from './row-schema.js';
+import { child, optionalSafeInteger, requireObject, requireString, type JsonObject } from './raw-access.js';
 import { decodeStruct } from './semantic-types.js';
 import { isSnapshotMarker, readSnapshotMarker, readTableRef, readTransactionRef, type TableRef } from './source-info.js';
 
@@ -74,21 +73,57 @@ function decodeUpsert(envelope: Envelope, op: UpsertOp, ctx: DecodeContext): Ups
   const after = envelope.payload['after'];
   const path = child(ctx.base, 'after');
   if (after === null || after === undefined) return undecodable(path, `op ${JSON.stringify(op)} without an after state`);
-  const encoded = rowSchema === null ? null : transcodeRow(after, rowSchema, path);
+  if (rowSchema !== null) {
+    const encoded = transcodeRow(after, rowSchema);
+    if (encoded !== null) return new TranscodedUpsert(common, op, encoded, rowSchema);
+  }
   // Spelled out, not `{...common}`: V8 spread this object slowly, a third of decoding an event.
   const { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction } = common;
-  if (encoded !== null) {
-    return {
-      shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'upsert', op,
-      get row() {
-        return encoded.toRow();
-      },
-      encodedRow: encoded,
-      rowSchema,
-    };
-  }
   const row = decodeRow(after, rowSchema, common.table, ctx, path);
   return { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'upsert', op, row, rowSchema };
+}
+
+type RowContext = ReturnType<typeof rowContext>;
+
+/**
+ * An upsert whose row came transcoded (`DecodeOptions.encodedRows`): `row`
+ * is decoded from the JSON only if read. A class, because an object literal
+ * with a getter cost V8 more than the rest of making the event.
+ */
+class TranscodedUpsert implements UpsertEvent {
+  readonly shape: 'envelope';
+  readonly topic: string | null;
+  readonly table: TableRef;
+  readonly key: RowContext['key'];
+  readonly keySchema: RowContext['keySchema'];
+  readonly position: RowContext['position'];
+  readonly snapshot: RowContext['snapshot'];
+  readonly source: SourceBlock;
+  readonly tsMs: number | null;
+  readonly transaction: RowContext['transaction'];
+  readonly kind = 'upsert';
+
+  constructor(
+    common: RowContext,
+    readonly op: UpsertOp,
+    readonly encodedRow: EncodedRow,
+    readonly rowSchema: StructSchema,
+  ) {
+    this.shape = common.shape;
+    this.topic = common.topic;
+    this.table = common.table;
+    this.key = common.key;
+    this.keySchema = common.keySchema;
+    this.position = common.position;
+    this.snapshot = common.snapshot;
+    this.source = common.source;
+    this.tsMs = common.tsMs;
+    this.transaction = common.transaction;
+  }
+
+  get row(): Row {
+    return this.encodedRow.toRow();
+  }
 }
 
 function decodeDelete(envelope: Envelope, ctx: DecodeContext): DeleteEvent {
@@ -101,34 +136,15 @@ function decodeDelete(envelope: Envelope, ctx: DecodeContext): DeleteEvent {
   return { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'delete', before: row, rowSchema };
 }
 
-/** A row left as bytes by the parser, straight to its stored form; null when it was not left as bytes or cannot be transcoded. */
-function transcodeRow(value: unknown, schema: StructSchema, path: string): EncodedRow | null {
-  if (!(value instanceof RawRowJson)) return null;
-  const plan = memoBySchema(schema, 'row-plan', () => RowPlan.of(schema));
-  return plan === null ? null : plan.transcode(value.bytes, value.start, path);
+/** The row the parser transcoded while it read the payload (`parsePayloadKeepingRows`); null when it did not. */
+function transcodeRow(value: unknown, schema: StructSchema): EncodedRow | null {
+  if (!(value instanceof RawRowJson) || value.encoded === null || value.encoded.schema !== schema) return null;
+  return value.encoded;
 }
 
 function decodeRow(raw: unknown, schema: StructSchema | null, table: TableRef, ctx: DecodeContext, path: string): Row {
   const value = raw instanceof RawRowJson ? raw.parse() : raw;
   return schema === null ? decodeSchemalessStruct(value, ctx.columnTypesFor(table), path) : decodeStruct(value, schema, path);
-}
-
-/**
- * The row struct schema of an envelope's `before` or `after` field. Only that
- * field is read: the rest of an envelope schema (source, transaction) is not
- * needed to decode a row.
- */
-function rowSchemaOf(schemaJson: unknown, field: 'before' | 'after'): StructSchema | null {
-  if (schemaJson === null) return null;
-  return memoBySchema(schemaJson, `row:${field}`, () => parseRowSchema(schemaJson, field));
-}
-
-function parseRowSchema(schemaJson: unknown, field: 'before' | 'after'): StructSchema {
-  const fields = requireObject(schemaJson, 'schema', 'a schema object')['fields'];
-  if (!Array.isArray(fields)) return undecodable('schema.fields', `an envelope schema needs fields, got ${describeJson(fields)}`);
-  const index = fields.findIndex((f: unknown) => isJsonObject(f) && f['field'] === field);
-  if (index < 0) return undecodable('schema.fields', `the envelope schema has no "${field}" field`);
-  return parseStructSchema(fields[index], child('schema.fields', index));
 }
 
 function decodeTruncate(envelope: Envelope, ctx: DecodeContext): TruncateEvent {

@@ -2,6 +2,7 @@ import { ExactJsonSyntaxError, parseExactJsonAt } from './exact-json.js';
 import { isUtf8 } from 'node:buffer';
 import { jsonTextOf, parseJsonText, type RawJson } from './json-text.js';
 import { parsePayloadKeepingRows } from './payload-bytes.js';
+import { afterRowPlanOf } from './row-transcoder.js';
 
 const schemaPrefix = '{"schema":';
 const payloadInfix = ',"payload":';
@@ -91,7 +92,7 @@ export class SchemaTextCache implements RecordPartParser {
     if (schema === null) return null;
     const payloadBytes = bytes.subarray(schemaPrefixBytes.length + schema.bytes.length + payloadInfixBytes.length);
     if (rawRows && isUtf8(payloadBytes)) {
-      const payload = parsePayloadKeepingRows(payloadBytes);
+      const payload = parsePayloadKeepingRows(payloadBytes, afterRowPlanOf(schema.json));
       if (payload !== null) return { schema: schema.json, payload };
     }
     let payloadText: string;

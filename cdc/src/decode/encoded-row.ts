@@ -1,4 +1,5 @@
 import type { EncodedValue } from '@shoal/client/protocol';
+import type { StructSchema } from './connect-schema.js';
 import type { Row } from './event-kinds.js';
 import { parseExactJsonAt } from './exact-json.js';
 import { decodeFieldJson, type RowPlan } from './row-transcoder.js';
@@ -15,11 +16,17 @@ export class EncodedRow {
     private readonly plan: RowPlan,
     private readonly json: Buffer,
     private readonly start: number,
-    private readonly end: number,
+    /** Just after the row's JSON object in `json`. */
+    readonly end: number,
     /** Each field's JSON value as `[start, end)` pairs, in the schema's order. */
     private readonly slices: Int32Array,
     private readonly path: string,
   ) {}
+
+  /** The row schema it was transcoded under. */
+  get schema(): StructSchema {
+    return this.plan.schema;
+  }
 
   /** Whether the row has the column: the row object has every field of its schema. */
   has(column: string): boolean {

@@ -1,5 +1,7 @@
 import { ExactJsonSyntaxError, parseExactJsonAt, parseExactJsonMembersAt } from './exact-json.js';
+import type { EncodedRow } from './encoded-row.js';
 import { JsonByte, JsonBytes } from './json-bytes.js';
+import type { RowPlan } from './row-transcoder.js';
 
 /**
  * A row object of a payload (`before`, `after`) left as its JSON bytes, so
@@ -12,6 +14,8 @@ export class RawRowJson {
     readonly bytes: Buffer,
     readonly start: number,
     readonly end: number,
+    /** The row transcoded under the envelope's `after` schema, or null (a `before` row, or one that did not transcode). */
+    readonly encoded: EncodedRow | null,
   ) {}
 
   parse(): unknown {
@@ -31,7 +35,7 @@ const rowMembers: ReadonlySet<string> = new Set(['before', 'after']);
  * envelope's `}` and whitespace, or when a key is escaped: the caller then
  * parses the ordinary way, which decides.
  */
-export function parsePayloadKeepingRows(bytes: Buffer): Record<string, unknown> | null {
+export function parsePayloadKeepingRows(bytes: Buffer, afterPlan: RowPlan | null): Record<string, unknown> | null {
   const reader = new JsonBytes(bytes);
   if (!reader.take(JsonByte.OpenBrace)) return null;
   const payload: Record<string, unknown> = {};
@@ -47,8 +51,11 @@ export function parsePayloadKeepingRows(bytes: Buffer): Record<string, unknown> 
     const first = bytes[reader.pos];
     const start = reader.pos;
     if (rowMembers.has(key) && (first === JsonByte.OpenBrace || first === JsonByte.LowerN) && !(key in payload)) {
-      if (!reader.value(1)) return null;
-      payload[key] = first === JsonByte.LowerN ? null : new RawRowJson(bytes, start, reader.pos);
+      // The after row is transcoded as it is read; a row that does not transcode is only checked, to be parsed later.
+      const encoded = first === JsonByte.OpenBrace && key === 'after' && afterPlan !== null ? afterPlan.transcode(bytes, start, 'payload.after') : null;
+      if (encoded !== null) reader.pos = encoded.end;
+      else if (!reader.value(1)) return null;
+      payload[key] = first === JsonByte.LowerN ? null : new RawRowJson(bytes, start, reader.pos, encoded);
     } else if ('after' in payload) {
       // Past the rows: the rest of the payload in one parse.
       return parseRestAsText(bytes.toString('utf8', memberStart), payload);

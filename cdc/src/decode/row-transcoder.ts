@@ -5,6 +5,8 @@ import { EncodedRow } from './encoded-row.js';
 import { parseExactJsonAt } from './exact-json.js';
 import { JsonByte, JsonBytes } from './json-bytes.js';
 import { child } from './raw-access.js';
+import { rowSchemaOf } from './row-schema.js';
+import { memoBySchema } from './schema-memo.js';
 import { DecimalScaleParameter, SemanticName } from './semantic-names.js';
 import { decodeWithSchema, hasSemanticDecoder } from './semantic-types.js';
 import { TimeUnit, formatEpochDay, formatEpochInstant } from './temporal.js';
@@ -137,6 +139,20 @@ export class RowPlan {
       if (!reader.value(1)) return false;
     }
   }
+}
+
+/** The plan for the `after` rows of an envelope schema (kept with it); null when it has none or they cannot be transcoded. */
+export function afterRowPlanOf(envelopeSchemaJson: unknown): RowPlan | null {
+  return memoBySchema(envelopeSchemaJson, 'row-plan:after', () => {
+    let schema: StructSchema | null;
+    try {
+      schema = rowSchemaOf(envelopeSchemaJson, 'after');
+    } catch {
+      // The decoder reports a bad schema when it reads the event.
+      return null;
+    }
+    return schema === null ? null : RowPlan.of(schema);
+  });
 }
 
 function planField(name: string, schema: ConnectSchema): PlannedField {

@@ -81,3 +81,15 @@ export const layouts: readonly ((text: string) => string)[] = [
   (t) => t.replace('{"schema":', '{"schema":{"type":"struct"},"schema":'),
 ];
 
+/** Texts of a few change events each: generated columns under one of two schema names, any op, any layout (a stray one included). */
+export const changeEventTexts: fc.Arbitrary<string[]> = fc
+  .array(
+    fc.record({
+      columns: fc.array(columnCase, { minLength: 1, maxLength: 6 }),
+      name: fc.constantFrom('pg.public.t.Value', 'pg.public.u.Value'),
+      op: fc.constantFrom('c' as const, 'u' as const, 'd' as const),
+      layout: fc.nat({ max: layouts.length - 1 }),
+    }),
+    { minLength: 1, maxLength: 5 },
+  )
+  .map((events) => events.map((e) => layouts[e.layout]!(changeEvent(e.columns, e.name, e.op))));
