@@ -22,7 +22,7 @@ export class EncodedValue {
     return new EncodedValue(bytes);
   }
 
-  /** @internal For `ValueWriter`, whose output is well-formed by construction; callers outside the protocol use `of`. */
+  /** @internal For `ValueWriter`, which writes as the codec writes (unchecked, as `encodeValue`'s own output is); callers outside the protocol use `of`. */
   static trusted(bytes: Uint8Array): EncodedValue {
     return new EncodedValue(bytes);
   }
