@@ -49,7 +49,7 @@ export async function startCdc(config: CdcConfig, log: Logger = pino({ level: co
       metrics,
       log,
       sourceName: source.description,
-      decode: { schemas: config.schemas, unwrapFieldPrefix: config.unwrapFieldPrefix, encodedRows: process.env.OBJ !== '1' },
+      decode: { schemas: config.schemas, unwrapFieldPrefix: config.unwrapFieldPrefix, encodedRows: true },
     });
     let running = true;
     const server = config.metrics === null ? null : await MetricsServer.listen(config.metrics.host, config.metrics.port, metrics, log, () => running);
