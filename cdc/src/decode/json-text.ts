@@ -30,6 +30,29 @@ export function parseJsonText(raw: RawJson, path = ''): unknown {
   return parseLosslessly(text, path);
 }
 
+// No integer literal of 15 digits or fewer passes 2^53; a run of 16 digits anywhere (a string's included) takes the exact path.
+const possiblyUnsafeInteger = /\d{16}/;
+
+/**
+ * A JSON document without a schema to say what its numbers are, as
+ * `toPlainJson(parseJsonText(text))` gives it: numbers plain, integers past
+ * 2^53 exact as bigint. Through `JSON.parse` when that gives the same, which
+ * is when no integer could pass 2^53 (`JSON.parse` reads any other number as
+ * `Number` of its text, as `toPlainJson` does, and repeated keys and
+ * `__proto__` as the exact parser does); the exact parser otherwise, and for
+ * every text `JSON.parse` refuses, so failures read as before.
+ */
+export function parsePlainJson(text: string, path = ''): unknown {
+  if (!possiblyUnsafeInteger.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // The exact parser says what is wrong.
+    }
+  }
+  return toPlainJson(parseJsonText(text, path));
+}
+
 /** A record part as text; undefined when absent or blank. */
 export function jsonTextOf(raw: RawJson, path: string): string | undefined {
   if (raw === null || raw === undefined) return undefined;

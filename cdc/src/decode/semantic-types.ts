@@ -3,7 +3,7 @@ import { decodeBase64 } from './base64.js';
 import type { ArraySchema, ConnectSchema, MapSchema, PrimitiveSchema, StructSchema } from './connect-schema.js';
 import { decodeDecimal, decodeVariableScaleDecimal, parseScale } from './decimal.js';
 import { undecodable } from './decode-error.js';
-import { isJsonObject, parseJsonText, toPlainJson } from './json-text.js';
+import { isJsonObject, parsePlainJson } from './json-text.js';
 import { child, describeJson, requireInteger, requireObject, requireSafeInteger, requireString } from './raw-access.js';
 import { DecimalScaleParameter, SemanticName } from './semantic-names.js';
 import { TimeUnit, checkZonedTimestamp, formatEpochDay, formatEpochInstant, formatTimeOfDay } from './temporal.js';
@@ -177,5 +177,5 @@ function checkUuid(value: string, path: string): string {
 
 function decodeJsonColumn(text: string, path: string): unknown {
   if (text.trim() === '') return undecodable(path, 'an io.debezium.data.Json value is empty');
-  return toPlainJson(parseJsonText(text, path));
+  return parsePlainJson(text, path);
 }
