@@ -360,6 +360,15 @@ describe('EncodedValue', () => {
     nested({ lossy: false }),
   );
 
+  it('is recognised when it comes from another copy of the package (a registered symbol, not instanceof)', () => {
+    const bytes = encodeValue({ a: 1 });
+    const fromAnotherCopy = { [Symbol.for('@shoal/client EncodedValue')]: true, bytes };
+    expect(encodeValue(fromAnotherCopy)).toBe(bytes);
+    // Without the mark it is an ordinary object, encoded as a map.
+    expectSameBytes(encodeValue({ bytes }), encodeValue({ bytes }));
+    expect(Buffer.from(encodeValue({ bytes })).equals(Buffer.from(bytes))).toBe(false);
+  });
+
   it('passes through encodeValue unchanged', () => {
     fc.assert(
       fc.property(roots, (value) => {

@@ -149,7 +149,7 @@ export function decodeKey(bytes: Uint8Array): Key {
 /** The bytes of a value; `null` and `undefined` are refused (absence is how a missing entry reads). */
 export function encodeValue(value: unknown): Uint8Array {
   if (value === undefined || value === null) throw new BadRequestError('a cache value cannot be null or undefined; use remove()');
-  if (value instanceof EncodedValue) return value.bytes;
+  if (EncodedValue.is(value)) return value.bytes;
   return encodeWith(valueEncoder, value);
 }
 

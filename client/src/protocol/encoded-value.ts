@@ -1,6 +1,8 @@
 import { BadRequestError } from './errors.js';
 import { checkMsgpackStructure } from './msgpack-structure.js';
 
+const encodedValueBrand = Symbol.for('@shoal/client EncodedValue');
+
 /** msgpack's default depth limit, which `encodeValue` keeps. */
 const VALUE_MAX_DEPTH = 100;
 
@@ -12,7 +14,15 @@ const VALUE_MAX_DEPTH = 100;
  * @example await cache.put('k', EncodedValue.of(bytesFromAnotherShoalValue))
  */
 export class EncodedValue {
+  /** A registered symbol, not `instanceof`: a second copy of this package (another version installed beside it) must still be recognised, or its values would be encoded as `{bytes}`. */
+  readonly [encodedValueBrand] = true;
+
   private constructor(readonly bytes: Uint8Array) {}
+
+  /** Whether `value` is an `EncodedValue`, from this copy of the package or another. */
+  static is(value: unknown): value is EncodedValue {
+    return typeof value === 'object' && value !== null && (value as { [encodedValueBrand]?: unknown })[encodedValueBrand] === true && (value as { bytes?: unknown }).bytes instanceof Uint8Array;
+  }
 
   /** Wraps bytes after checking they are exactly one well-formed msgpack value (`BadRequestError` otherwise). */
   static of(bytes: Uint8Array): EncodedValue {
