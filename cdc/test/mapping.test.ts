@@ -10,11 +10,14 @@ import {
   parseCacheRules,
   parseKeyColumnRules,
   positionVersion,
+  SchemaTextCache,
   tableNames,
   type MappedEvent,
   type MappingRules,
 } from '../src/index.js';
+import { encodeValue } from '@shoal/client/protocol';
 import { fixtureText } from './support/fixtures.js';
+import { changeEvent } from './support/generated-events.js';
 import { thrown } from './support/events.js';
 
 const mapper = (rules: Partial<MappingRules> = {}) => new EventMapper({ rules: { ...noRules, ...rules } });
@@ -186,5 +189,36 @@ describe('cache names the grid would refuse', () => {
     const err = thrown(() => map({ key: '{"id":1}', value: upsert('__shoal.sneaky', { id: 1 }) }));
     expect(err).toBeInstanceOf(CdcEventError);
     expect(err).toMatchObject({ code: 'NO_CACHE', reason: expect.stringMatching(/reserved/) });
+  });
+});
+
+describe('rows transcoded to their stored form', () => {
+  const columns = [
+    { schema: { type: 'int64', optional: false }, value: '9007199254740993' },
+    { schema: { type: 'string', optional: true }, value: '"north"' },
+  ];
+  const record = () => ({ key: null, value: Buffer.from(changeEvent(columns, 'pg.public.t.Value', 'c')), topic: 'pg.public.t' });
+  const mapBoth = (rules: Partial<MappingRules>) => {
+    const cache = new SchemaTextCache();
+    decodeRecord(record(), { parser: cache }); // the first sight of a schema takes the text path
+    const encoded = decodeRecord(record(), { parser: cache, encodedRows: true });
+    const plain = decodeRecord(record(), { parser: cache });
+    return { encoded, mapped: () => mapper(rules).map(encoded), reference: () => mapper(rules).map(plain) };
+  };
+
+  it('key the row by its columns as the row object does, and carry the encoded value', () => {
+    const { encoded, mapped, reference } = mapBoth({ keyColumns: parseKeyColumnRules(['t=c0,c1']) });
+    expect(encoded.kind === 'upsert' && encoded.encodedRow !== undefined).toBe(true);
+    const [got, want] = [mapped(), reference()];
+    if (got.kind !== 'put' || want.kind !== 'put') throw new Error('expected puts');
+    expect(got.key).toEqual({ c0: '9007199254740993', c1: 'north' });
+    expect(got.key).toEqual(want.key);
+    expect(Buffer.from(encodeValue(got.value)).equals(Buffer.from(encodeValue(want.value)))).toBe(true);
+  });
+
+  it('refuse a key column the row does not have, as the row object does', () => {
+    const { mapped, reference } = mapBoth({ keyColumns: parseKeyColumnRules(['t=missing']) });
+    expect(thrown(mapped)).toMatchObject({ code: 'UNUSABLE_KEY' });
+    expect((thrown(mapped) as CdcEventError).reason).toBe((thrown(reference) as CdcEventError).reason);
   });
 });
