@@ -155,14 +155,23 @@ export class HttpSource implements Source {
     // Hashing a 10 MB body costs as much as decoding a tenth of it; only a dead letter or a log line reads an offset.
     let digest: string | undefined;
     const digestOf = () => (digest ??= createHash('sha256').update(body).digest('hex').slice(0, 16));
-    return bodyValues(body).map((v, i) => ({
-      key: null,
-      ...v,
-      topic,
-      get offset() {
-        return `body ${digestOf()} item ${i}`;
-      },
-    }));
+    return bodyValues(body).map((v, i) => new BodyRecord(v.value, topic, i, digestOf));
+  }
+}
+
+/** One event of a POSTed body. A class: an object literal with a getter cost V8 about a microsecond a record. */
+class BodyRecord implements SourceRecord {
+  readonly key = null;
+
+  constructor(
+    readonly value: Uint8Array | string | null,
+    readonly topic: string | null,
+    private readonly index: number,
+    private readonly digestOf: () => string,
+  ) {}
+
+  get offset(): string {
+    return `body ${this.digestOf()} item ${this.index}`;
   }
 }
 
