@@ -1,5 +1,5 @@
-import { ExactJsonSyntaxError, parseExactJsonAt } from './exact-json.js';
 import { isUtf8 } from 'node:buffer';
+import { ExactJsonSyntaxError, parseExactJsonAt } from './exact-json.js';
 import { jsonTextOf, parseJsonText, type RawJson } from './json-text.js';
 import { parsePayloadKeepingRows } from './payload-bytes.js';
 import { afterRowPlanOf } from './row-transcoder.js';

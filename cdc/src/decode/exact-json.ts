@@ -238,7 +238,7 @@ class ExactJsonParser {
 }
 
 /** Last one wins, in the first one's place, as in lossless-json; `__proto__` is an own key, as JSON.parse makes it. */
-function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
+export function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   else object[key] = value;
 }

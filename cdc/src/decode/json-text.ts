@@ -1,6 +1,6 @@
 import { LosslessNumber, isLosslessNumber, parse } from 'lossless-json';
 import { undecodable } from './decode-error.js';
-import { ExactJsonSyntaxError, parseExactJson, parseJsonNumber } from './exact-json.js';
+import { ExactJsonSyntaxError, parseExactJson, parseJsonNumber, setKey } from './exact-json.js';
 
 /** Text or bytes as a source hands them over; null or undefined is an absent value. */
 export type RawJson = string | Uint8Array | null | undefined;
@@ -127,19 +127,14 @@ function plainObject(value: Readonly<Record<string, unknown>>): Readonly<Record<
       out = {};
       for (const earlier in value) {
         if (earlier === key) break;
-        setOwn(out, earlier, value[earlier]);
+        setKey(out, earlier, value[earlier]);
       }
     }
-    setOwn(out, key, plain);
+    setKey(out, key, plain);
   }
   return out ?? value;
 }
 
-/** `__proto__` stays an own key, as the parser made it. */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  else object[key] = value;
-}
 
 /** A JSON object (not an array, not null, not a kept number). */
 export function isJsonObject(value: unknown): value is Readonly<Record<string, unknown>> {

@@ -1,4 +1,4 @@
-import { ExactJsonSyntaxError, parseExactJsonAt, parseExactJsonMembersAt } from './exact-json.js';
+import { ExactJsonSyntaxError, parseExactJsonAt, parseExactJsonMembersAt, setKey } from './exact-json.js';
 import type { EncodedRow } from './encoded-row.js';
 import { JsonByte, JsonBytes } from './json-bytes.js';
 import type { RowPlan } from './row-transcoder.js';
@@ -61,19 +61,13 @@ export function parsePayloadKeepingRows(bytes: Buffer, afterPlan: RowPlan | null
       return parseRestAsText(bytes.toString('utf8', memberStart), payload);
     } else {
       if (!reader.value(1)) return null;
-      setMember(payload, key, parseExactJsonAt(bytes.toString('utf8', start, reader.pos), 0).value);
+      setKey(payload, key, parseExactJsonAt(bytes.toString('utf8', start, reader.pos), 0).value);
     }
     reader.skipWhitespace();
     if (reader.take(JsonByte.CloseBrace)) return envelopeEndsAt(bytes, reader.pos) ? payload : null;
     if (!reader.take(JsonByte.Comma)) return null;
     reader.skipWhitespace();
   }
-}
-
-/** As the parser sets a member: `__proto__` an own key, a repeated key replacing the value in its first place. */
-function setMember(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  else object[key] = value;
 }
 
 function parseRestAsText(text: string, payload: Record<string, unknown>): Record<string, unknown> | null {
@@ -105,8 +99,7 @@ export function withRowsParsed(payload: Readonly<Record<string, unknown>>): Read
   if (!(payload['before'] instanceof RawRowJson) && !(payload['after'] instanceof RawRowJson)) return payload;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(payload)) {
-    if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-    else out[key] = value instanceof RawRowJson ? value.parse() : value;
+    setKey(out, key, value instanceof RawRowJson ? value.parse() : value);
   }
   return out;
 }
