@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ExactJsonSyntaxError, parseExactJsonAt } from './exact-json.js';
 import { jsonTextOf, parseJsonText, type RawJson } from './json-text.js';
+import { envelopeMembersOf } from './known-members.js';
 import { parsePayloadKeepingRows } from './payload-bytes.js';
 import { afterRowPlanOf } from './row-transcoder.js';
 
@@ -92,7 +93,7 @@ export class SchemaTextCache implements RecordPartParser {
     if (schema === null) return null;
     const payloadBytes = bytes.subarray(schemaPrefixBytes.length + schema.bytes.length + payloadInfixBytes.length);
     if (rawRows && isUtf8(payloadBytes)) {
-      const payload = parsePayloadKeepingRows(payloadBytes, afterRowPlanOf(schema.json));
+      const payload = parsePayloadKeepingRows(payloadBytes, afterRowPlanOf(schema.json), envelopeMembersOf(schema.json));
       if (payload !== null) return { schema: schema.json, payload };
     }
     let payloadText: string;

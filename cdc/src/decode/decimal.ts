@@ -34,6 +34,61 @@ function decimalFromBytes(bytes: Uint8Array, scale: number, path: string): Decim
   return formatScaled(unscaled < 0 ? '-' : '', Math.abs(unscaled).toString(), scale);
 }
 
+/** The value of each base64 character, or -1. */
+const base64Values = new Int8Array(256).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) base64Values[c.charCodeAt(0)] = i;
+
+/** Scales the fast path writes; the digits and the point fit in `decimalAsciiBytes`. */
+const maxAsciiScale = 20;
+/** What `writeBase64Decimal` may write at most: a sign, 21 digits and a point. */
+export const decimalAsciiBytes = 24;
+
+/**
+ * Writes what `decodeDecimal` gives the base64 text `bytes[start, end)` at
+ * `scale`, as ASCII, into `out` from 0 and returns its length: the common
+ * Decimal (up to 6 bytes, a positive scale) straight from the JSON's bytes,
+ * without a string or a Buffer on the way. -1 for anything else, which the
+ * caller decodes the ordinary way (and so refuses the same way).
+ */
+export function writeBase64Decimal(bytes: Uint8Array, start: number, end: number, scale: number, out: Uint8Array): number {
+  const length = end - start;
+  if (scale <= 0 || scale > maxAsciiScale || (length !== 4 && length !== 8)) return -1;
+  let padding = 0;
+  if (bytes[end - 1] === 61 /* = */) padding = bytes[end - 2] === 61 ? 2 : 1;
+  let bits = 0;
+  for (let i = start; i < end - padding; i++) {
+    const value = base64Values[bytes[i]!]!;
+    if (value < 0) return -1;
+    bits = bits * 64 + value;
+  }
+  // The padded group's last character carries bits beyond the bytes, which Buffer.from drops too.
+  const byteCount = (length / 4) * 3 - padding;
+  const spareBits = (length - padding) * 6 - byteCount * 8;
+  let unscaled = Math.floor(bits / 2 ** spareBits);
+  if (unscaled >= 2 ** (8 * byteCount - 1)) unscaled -= 2 ** (8 * byteCount);
+  return writeScaled(unscaled, scale, out);
+}
+
+/** `unscaled` (a safe integer) at `scale` > 0 as `formatScaled` writes it. */
+function writeScaled(unscaled: number, scale: number, out: Uint8Array): number {
+  let pos = 0;
+  if (unscaled < 0) out[pos++] = 45; // -
+  let rest = Math.abs(unscaled);
+  let digits = 1;
+  for (let power = 10; power <= rest; power *= 10) digits++;
+  const total = Math.max(digits, scale + 1);
+  const end = pos + total + 1;
+  // Right to left: fraction digits, the point, then the whole part (zeros where the magnitude has no digits).
+  let at = end - 1;
+  for (let i = 0; i < total; i++) {
+    if (i === scale) out[at--] = 46; // .
+    const digit = rest % 10;
+    out[at--] = 48 + digit;
+    rest = (rest - digit) / 10;
+  }
+  return end;
+}
+
 /** unscaled × 10^-scale in plain notation, with exactly `scale` fraction digits. */
 export function formatDecimal(unscaled: bigint, scale: number): DecimalString {
   if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();

@@ -1,6 +1,7 @@
 import { ExactJsonSyntaxError, parseExactJsonAt, parseExactJsonMembersAt, setKey } from './exact-json.js';
 import type { EncodedRow } from './encoded-row.js';
 import { JsonByte, JsonBytes } from './json-bytes.js';
+import type { KnownMembers } from './known-members.js';
 import type { RowPlan } from './row-transcoder.js';
 
 /**
@@ -35,14 +36,22 @@ const rowMembers: ReadonlySet<string> = new Set(['before', 'after']);
  * envelope's `}` and whitespace, or when a key is escaped: the caller then
  * parses the ordinary way, which decides.
  */
-export function parsePayloadKeepingRows(bytes: Buffer, afterPlan: RowPlan | null): Record<string, unknown> | null {
+export function parsePayloadKeepingRows(bytes: Buffer, afterPlan: RowPlan | null, members: KnownMembers | null): Record<string, unknown> | null {
   const reader = new JsonBytes(bytes);
   if (!reader.take(JsonByte.OpenBrace)) return null;
   const payload: Record<string, unknown> = {};
   reader.skipWhitespace();
   if (bytes[reader.pos] === JsonByte.CloseBrace) return null;
+  // The schema's member after `after`: the rest is read member by member while it comes in the schema's order.
+  let next = members === null ? -1 : members.indexOf('after') + 1;
   for (;;) {
     const memberStart = reader.pos;
+    if (next > 0 && next < members!.names.length && 'after' in payload && members!.readMember(reader, next, payload)) {
+      next++;
+      if (!endOfMember(reader)) return null;
+      if (reader.take(JsonByte.CloseBrace)) return envelopeEndsAt(bytes, reader.pos) ? payload : null;
+      continue;
+    }
     if (!reader.string() || reader.escaped) return null;
     const key = bytes.toString('utf8', memberStart + 1, reader.pos - 1);
     reader.skipWhitespace();
@@ -63,11 +72,18 @@ export function parsePayloadKeepingRows(bytes: Buffer, afterPlan: RowPlan | null
       if (!reader.value(1)) return null;
       setKey(payload, key, parseExactJsonAt(bytes.toString('utf8', start, reader.pos), 0).value);
     }
-    reader.skipWhitespace();
+    if (!endOfMember(reader)) return null;
     if (reader.take(JsonByte.CloseBrace)) return envelopeEndsAt(bytes, reader.pos) ? payload : null;
-    if (!reader.take(JsonByte.Comma)) return null;
-    reader.skipWhitespace();
   }
+}
+
+/** After a member's value: the payload's `}` (left to take), or a comma and whitespace before the next member. */
+function endOfMember(reader: JsonBytes): boolean {
+  reader.skipWhitespace();
+  if (reader.bytes[reader.pos] === JsonByte.CloseBrace) return true;
+  if (!reader.take(JsonByte.Comma)) return false;
+  reader.skipWhitespace();
+  return true;
 }
 
 function parseRestAsText(text: string, payload: Record<string, unknown>): Record<string, unknown> | null {

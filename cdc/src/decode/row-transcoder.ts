@@ -1,15 +1,16 @@
 import { ValueWriter } from '@shoal/client/protocol';
 import type { ConnectSchema, StructSchema } from './connect-schema.js';
-import { decodeDecimal, parseScale } from './decimal.js';
+import { decimalAsciiBytes, decodeDecimal, parseScale, writeBase64Decimal } from './decimal.js';
 import { EncodedRow } from './encoded-row.js';
 import { parseExactJsonAt } from './exact-json.js';
 import { JsonByte, JsonBytes } from './json-bytes.js';
+import { startsWith } from './known-members.js';
 import { child } from './raw-access.js';
 import { rowSchemaOf } from './row-schema.js';
 import { memoBySchema } from './schema-memo.js';
 import { DecimalScaleParameter, SemanticName } from './semantic-names.js';
 import { decodeWithSchema, hasSemanticDecoder } from './semantic-types.js';
-import { TimeUnit, formatEpochDay, formatEpochInstant } from './temporal.js';
+import { TimeUnit, formatEpochDay, formatEpochInstant, writeSafeEpochInstant } from './temporal.js';
 
 /** How a field's JSON becomes its stored bytes; `general` decodes the value as `decodeWithSchema` does and encodes the result. */
 type FieldKind = 'integer' | 'float' | 'boolean' | 'string' | 'decimal' | 'instant' | 'epochDay' | 'general';
@@ -233,7 +234,7 @@ function writeField(field: PlannedField, reader: JsonBytes, writer: ValueWriter,
       if (first !== JsonByte.Quote) break;
       if (!reader.string()) return false;
       if (reader.escaped) return writeDecoded(field, reader, start, writer, path);
-      writer.string(decodeDecimal(bytes.toString('latin1', start + 1, reader.pos - 1), field.scale, child(path, field.name)));
+      writeDecimal(field, bytes, start + 1, reader.pos - 1, writer);
       return true;
     case 'general':
       break;
@@ -243,14 +244,17 @@ function writeField(field: PlannedField, reader: JsonBytes, writer: ValueWriter,
   return writeDecoded(field, reader, start, writer, path);
 }
 
+// Errors thrown while transcoding are never shown (the row is then decoded the ordinary way, which says where), so paths are not built.
 function writeInteger(field: PlannedField, value: number | bigint, writer: ValueWriter, path: string): void {
-  const at = child(path, field.name);
   switch (field.kind) {
-    case 'instant':
-      return writer.string(formatEpochInstant(value, field.unit, at));
+    case 'instant': {
+      const length = typeof value === 'number' ? writeSafeEpochInstant(value, field.unit, ascii, path) : -1;
+      if (length >= 0) return writer.utf8(ascii, 0, length);
+      return writer.string(formatEpochInstant(value, field.unit, path));
+    }
     case 'epochDay':
       if (typeof value !== 'number') throw new RangeError('a date beyond 2^53 days');
-      return writer.string(formatEpochDay(value, at));
+      return writer.string(formatEpochDay(value, path));
     default:
       if (typeof value === 'number') {
         if (value < field.minNumber || value > field.maxNumber) throw new RangeError('out of the type range');
@@ -259,6 +263,16 @@ function writeInteger(field: PlannedField, value: number | bigint, writer: Value
       if (value < field.min || value > field.max) throw new RangeError('out of the type range');
       return writer.bigint(value);
   }
+}
+
+/** Room for the ASCII of a timestamp or a decimal written straight to bytes. */
+const ascii = Buffer.alloc(Math.max(32, decimalAsciiBytes));
+
+/** A Decimal from the base64 between the quotes, `bytes[start, end)`. */
+function writeDecimal(field: PlannedField, bytes: Buffer, start: number, end: number, writer: ValueWriter): void {
+  const length = writeBase64Decimal(bytes, start, end, field.scale, ascii);
+  if (length >= 0) writer.utf8(ascii, 0, length);
+  else writer.string(decodeDecimal(bytes.toString('latin1', start, end), field.scale, field.name));
 }
 
 /** The value the JSON `[start, reader.pos)` decodes to under the field's schema, as a part of the row. */
@@ -279,10 +293,4 @@ function integerAt(bytes: Buffer, start: number, end: number): number | bigint {
   for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (bytes[i]! - 48);
   if (value > Number.MAX_SAFE_INTEGER) return BigInt(bytes.toString('latin1', start, end));
   return negative ? -value : value;
-}
-
-function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
-  if (at + prefix.length > bytes.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (bytes[at + k] !== prefix[k]) return false;
-  return true;
 }

@@ -59,6 +59,16 @@ export function formatEpochInstant(value: bigint | number, unit: TimeUnit, path:
  * than the rest of a row's decoding.
  */
 function formatSafeEpochInstant(value: number, unit: TimeUnit, path: string): TimestampString {
+  const length = writeSafeEpochInstant(value, unit, instantScratch, path);
+  if (length >= 0) return instantScratch.toString('latin1', 0, length);
+  const { ms, rest } = splitEpochValue(value, unit);
+  return `${new Date(ms).toISOString().slice(0, -1)}${unit.digits > 3 ? String(rest).padStart(unit.digits - 3, '0') : ''}Z`;
+}
+
+const instantScratch = Buffer.alloc(32);
+
+/** A count of `unit` as whole epoch milliseconds and the `unit`s past them (≥ 0). */
+function splitEpochValue(value: number, unit: TimeUnit): { ms: number; rest: number } {
   const perMs = unit.perMs;
   let rest = value % perMs;
   let ms = (value - rest) / perMs;
@@ -66,8 +76,7 @@ function formatSafeEpochInstant(value: number, unit: TimeUnit, path: string): Ti
     rest += perMs;
     ms -= 1;
   }
-  if (Math.abs(ms) > maxAbsEpochMsNumber) return undecodable(path, `timestamp ${value} is out of range`);
-  return `${isoMillis(ms)}${unit.digits > 3 ? String(rest).padStart(unit.digits - 3, '0') : ''}Z`;
+  return { ms, rest };
 }
 
 const msPerDayNumber = 86_400_000;
@@ -76,17 +85,45 @@ const firstFourDigitYearMs = -62_167_219_200_000;
 const firstFiveDigitYearMs = 253_402_300_800_000;
 
 /**
- * `YYYY-MM-DDTHH:MM:SS.mmm` of an epoch millisecond, as `toISOString` writes
- * it without the `Z`: computed (days to a civil date, H. Hinnant's
- * algorithm) for four-digit years, by `Date` otherwise. A `Date` per
+ * Writes what `formatEpochInstant` gives a safe integer, as ASCII, into
+ * `out` from 0 (at least 30 bytes) and returns its length; -1 for a year
+ * outside 0000–9999, which `Date` formats. The date is computed (days to a
+ * civil date, H. Hinnant's algorithm) and kept for the next value of the
+ * same day, and digits go straight to bytes: a `Date` or a string per
  * timestamp cost as much as the rest of a row.
  */
-function isoMillis(ms: number): string {
-  if (ms < firstFourDigitYearMs || ms >= firstFiveDigitYearMs) return new Date(ms).toISOString().slice(0, -1);
+export function writeSafeEpochInstant(value: number, unit: TimeUnit, out: Uint8Array, path: string): number {
+  const { ms, rest } = splitEpochValue(value, unit);
+  if (Math.abs(ms) > maxAbsEpochMsNumber) return undecodable(path, `timestamp ${value} is out of range`);
+  if (ms < firstFourDigitYearMs || ms >= firstFiveDigitYearMs) return -1;
   const days = Math.floor(ms / msPerDayNumber);
-  let rest = ms - days * msPerDayNumber;
-  const millis = rest % 1000;
-  rest = (rest - millis) / 1000;
+  if (days !== cachedDay) cacheDate(days);
+  out.set(cachedDate, 0);
+  let time = ms - days * msPerDayNumber;
+  const millis = time % 1000;
+  time = (time - millis) / 1000;
+  const second = time % 60;
+  const minute = ((time - second) / 60) % 60;
+  const hour = Math.floor(time / 3600);
+  out[10] = 84; // T
+  writeDigits(out, 11, hour, 2);
+  out[13] = 58; // :
+  writeDigits(out, 14, minute, 2);
+  out[16] = 58;
+  writeDigits(out, 17, second, 2);
+  out[19] = 46; // .
+  writeDigits(out, 20, millis, 3);
+  const end = 23 + unit.digits - 3;
+  if (unit.digits > 3) writeDigits(out, 23, rest, unit.digits - 3);
+  out[end] = 90; // Z
+  return end + 1;
+}
+
+/** `YYYY-MM-DD` of the last day written, as ASCII. */
+const cachedDate = new Uint8Array(10);
+let cachedDay = Number.NaN;
+
+function cacheDate(days: number): void {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
@@ -96,14 +133,22 @@ function isoMillis(ms: number): string {
   const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
   const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  const second = rest % 60;
-  const minute = ((rest - second) / 60) % 60;
-  const hour = Math.floor(rest / 3600);
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(millis, 3)}`;
+  writeDigits(cachedDate, 0, year, 4);
+  cachedDate[4] = 45; // -
+  writeDigits(cachedDate, 5, month, 2);
+  cachedDate[7] = 45;
+  writeDigits(cachedDate, 8, day, 2);
+  cachedDay = days;
 }
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
+/** `value` (≥ 0) as exactly `width` decimal digits, zero-padded, at `at`. */
+function writeDigits(out: Uint8Array, at: number, value: number, width: number): void {
+  let rest = value;
+  for (let i = at + width - 1; i >= at; i--) {
+    const digit = rest % 10;
+    out[i] = 48 + digit;
+    rest = (rest - digit) / 10;
+  }
 }
 
 /**
