@@ -2,7 +2,7 @@ import type { EncodedValue } from '@shoal/client/protocol';
 import type { StructSchema } from './connect-schema.js';
 import type { Row } from './event-kinds.js';
 import { parseExactJsonAt } from './exact-json.js';
-import { decodeFieldJson, type RowPlan } from './row-transcoder.js';
+import { decodeFieldJson, integerAt, type RowPlan } from './row-transcoder.js';
 import { decodeStruct } from './semantic-types.js';
 
 /**
@@ -37,11 +37,27 @@ export class EncodedRow {
   column(column: string): unknown {
     const i = this.plan.indexOf(column);
     if (i < 0) return undefined;
-    return decodeFieldJson(this.plan.fields[i]!, this.json.toString('utf8', this.slices[2 * i], this.slices[2 * i + 1]), this.path);
+    const field = this.plan.fields[i]!;
+    const start = this.slices[2 * i]!;
+    const end = this.slices[2 * i + 1]!;
+    // A key column is most often an integer, which transcoding has checked against its type already.
+    if (field.kind === 'integer' && isIntegerLiteral(this.json, start, end)) return integerAt(this.json, start, end);
+    return decodeFieldJson(field, this.json.toString('utf8', start, end), this.path);
   }
 
   /** The row as an object, as the ordinary decoding makes it. */
   toRow(): Row {
     return decodeStruct(parseExactJsonAt(this.json.toString('utf8', this.start, this.end), 0).value, this.plan.schema, this.path);
   }
+}
+
+/** Only digits, after an optional minus: what the transcoder wrote as an integer (not a fraction, an exponent or null). */
+function isIntegerLiteral(bytes: Buffer, start: number, end: number): boolean {
+  let i = bytes[start] === 45 /* - */ ? start + 1 : start;
+  if (i >= end) return false;
+  for (; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 48 || b > 57) return false;
+  }
+  return true;
 }

@@ -30,11 +30,13 @@ const rowMembers: ReadonlySet<string> = new Set(['before', 'after']);
  * The payload of an envelope record, given as the bytes after `"payload":`
  * (valid UTF-8, checked by the caller), parsed as the text path parses it
  * except that the `before` and `after` objects are kept as `RawRowJson`.
- * Members before `after` are parsed one by one, and the rest as one text
- * from the first member after it (Debezium writes `before`, `after`, then
- * the rest). Null unless the bytes are exactly a payload object, then the
- * envelope's `}` and whitespace, or when a key is escaped: the caller then
- * parses the ordinary way, which decides.
+ * Members up to `after` are parsed one by one. After it (Debezium writes
+ * `before`, `after`, then the rest) members are read from the bytes by the
+ * envelope schema's names (`members`) while they come in its order, and
+ * from the first that does not, the rest is parsed as one text. Null
+ * unless the bytes are exactly a payload object, then the envelope's `}`
+ * and whitespace, or when a key before the rest is escaped: the caller
+ * then parses the ordinary way, which decides.
  */
 export function parsePayloadKeepingRows(bytes: Buffer, afterPlan: RowPlan | null, members: KnownMembers | null): Record<string, unknown> | null {
   const reader = new JsonBytes(bytes);
@@ -46,44 +48,50 @@ export function parsePayloadKeepingRows(bytes: Buffer, afterPlan: RowPlan | null
   let next = members === null ? -1 : members.indexOf('after') + 1;
   for (;;) {
     const memberStart = reader.pos;
-    if (next > 0 && next < members!.names.length && 'after' in payload && members!.readMember(reader, next, payload)) {
-      next++;
-      if (!endOfMember(reader)) return null;
-      if (reader.take(JsonByte.CloseBrace)) return envelopeEndsAt(bytes, reader.pos) ? payload : null;
-      continue;
+    if ('after' in payload) {
+      if (next > 0 && next < members!.names.length && members!.readMember(reader, next, payload)) next++;
+      // Past the rows, and not in the schema's order: the rest of the payload in one parse.
+      else return parseRestAsText(bytes.toString('utf8', memberStart), payload);
+    } else if (!readLeadingMember(reader, payload, afterPlan)) {
+      return null;
     }
-    if (!reader.string() || reader.escaped) return null;
-    const key = bytes.toString('utf8', memberStart + 1, reader.pos - 1);
-    reader.skipWhitespace();
-    if (!reader.take(JsonByte.Colon)) return null;
-    reader.skipWhitespace();
-    const first = bytes[reader.pos];
-    const start = reader.pos;
-    if (rowMembers.has(key) && (first === JsonByte.OpenBrace || first === JsonByte.LowerN) && !(key in payload)) {
-      // The after row is transcoded as it is read; a row that does not transcode is only checked, to be parsed later.
-      const encoded = first === JsonByte.OpenBrace && key === 'after' && afterPlan !== null ? afterPlan.transcode(bytes, start, 'payload.after') : null;
-      if (encoded !== null) reader.pos = encoded.end;
-      else if (!reader.value(1)) return null;
-      payload[key] = first === JsonByte.LowerN ? null : new RawRowJson(bytes, start, reader.pos, encoded);
-    } else if ('after' in payload) {
-      // Past the rows: the rest of the payload in one parse.
-      return parseRestAsText(bytes.toString('utf8', memberStart), payload);
-    } else {
-      if (!reader.value(1)) return null;
-      setKey(payload, key, parseExactJsonAt(bytes.toString('utf8', start, reader.pos), 0).value);
-    }
-    if (!endOfMember(reader)) return null;
-    if (reader.take(JsonByte.CloseBrace)) return envelopeEndsAt(bytes, reader.pos) ? payload : null;
+    const end = afterMember(reader);
+    if (end === null) return null;
+    if (end) return envelopeEndsAt(bytes, reader.pos) ? payload : null;
   }
 }
 
-/** After a member's value: the payload's `}` (left to take), or a comma and whitespace before the next member. */
-function endOfMember(reader: JsonBytes): boolean {
+/** A member before the rest of the payload: the rows kept as bytes (the after row transcoded), anything else parsed. */
+function readLeadingMember(reader: JsonBytes, payload: Record<string, unknown>, afterPlan: RowPlan | null): boolean {
+  const bytes = reader.bytes;
+  const memberStart = reader.pos;
+  if (!reader.string() || reader.escaped) return false;
+  const key = bytes.toString('utf8', memberStart + 1, reader.pos - 1);
   reader.skipWhitespace();
-  if (reader.bytes[reader.pos] === JsonByte.CloseBrace) return true;
-  if (!reader.take(JsonByte.Comma)) return false;
+  if (!reader.take(JsonByte.Colon)) return false;
   reader.skipWhitespace();
+  const first = bytes[reader.pos];
+  const start = reader.pos;
+  if (rowMembers.has(key) && (first === JsonByte.OpenBrace || first === JsonByte.LowerN) && !(key in payload)) {
+    // The after row is transcoded as it is read; a row that does not transcode is only checked, to be parsed later.
+    const encoded = first === JsonByte.OpenBrace && key === 'after' && afterPlan !== null ? afterPlan.transcode(bytes, start, 'payload.after') : null;
+    if (encoded !== null) reader.pos = encoded.end;
+    else if (!reader.value(1)) return false;
+    payload[key] = first === JsonByte.LowerN ? null : new RawRowJson(bytes, start, reader.pos, encoded);
+    return true;
+  }
+  if (!reader.value(1)) return false;
+  setKey(payload, key, parseExactJsonAt(bytes.toString('utf8', start, reader.pos), 0).value);
   return true;
+}
+
+/** After a member's value: true at the payload's `}` (taken), false past a comma before another member, null for anything else. */
+function afterMember(reader: JsonBytes): boolean | null {
+  reader.skipWhitespace();
+  if (reader.take(JsonByte.CloseBrace)) return true;
+  if (!reader.take(JsonByte.Comma)) return null;
+  reader.skipWhitespace();
+  return false;
 }
 
 function parseRestAsText(text: string, payload: Record<string, unknown>): Record<string, unknown> | null {

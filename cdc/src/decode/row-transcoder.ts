@@ -9,11 +9,11 @@ import { child } from './raw-access.js';
 import { rowSchemaOf } from './row-schema.js';
 import { memoBySchema } from './schema-memo.js';
 import { DecimalScaleParameter, SemanticName } from './semantic-names.js';
-import { decodeWithSchema, hasSemanticDecoder } from './semantic-types.js';
+import { decodeJsonColumn, decodeWithSchema, hasSemanticDecoder } from './semantic-types.js';
 import { TimeUnit, formatEpochDay, formatEpochInstant, writeSafeEpochInstant } from './temporal.js';
 
 /** How a field's JSON becomes its stored bytes; `general` decodes the value as `decodeWithSchema` does and encodes the result. */
-type FieldKind = 'integer' | 'float' | 'boolean' | 'string' | 'decimal' | 'instant' | 'epochDay' | 'general';
+type FieldKind = 'integer' | 'float' | 'boolean' | 'string' | 'decimal' | 'instant' | 'epochDay' | 'json' | 'general';
 
 export interface PlannedField {
   readonly name: string;
@@ -181,6 +181,7 @@ function planField(name: string, schema: ConnectSchema): PlannedField {
     const unit = instantUnits.get(semantic);
     if (unit !== undefined) return { ...common, kind: 'instant', unit };
     if (semantic === SemanticName.Date || semantic === SemanticName.ConnectDate) return { ...common, kind: 'epochDay' };
+    if (semantic === SemanticName.Json) return { ...common, kind: 'json' };
     if (plainStringNames.has(semantic)) return { ...common, kind: 'string' };
     return { ...common, kind: 'general' };
   }
@@ -236,6 +237,14 @@ function writeField(field: PlannedField, reader: JsonBytes, writer: ValueWriter,
       if (reader.escaped) return writeDecoded(field, reader, start, writer, path);
       writeDecimal(field, bytes, start + 1, reader.pos - 1, writer);
       return true;
+    case 'json': {
+      if (first !== JsonByte.Quote) break;
+      if (!reader.string()) return false;
+      // The literal is valid by now, and JSON.parse unescapes it as the exact parser does.
+      const text = reader.escaped ? (JSON.parse(bytes.toString('utf8', start, reader.pos)) as string) : bytes.toString('utf8', start + 1, reader.pos - 1);
+      writer.value(decodeJsonColumn(text, path));
+      return true;
+    }
     case 'general':
       break;
   }
@@ -287,7 +296,7 @@ export function decodeFieldJson(field: PlannedField, text: string, path: string)
 }
 
 /** The integer literal `[start, end)` as the exact parser reads it: a number when safe, a bigint past 2^53. */
-function integerAt(bytes: Buffer, start: number, end: number): number | bigint {
+export function integerAt(bytes: Buffer, start: number, end: number): number | bigint {
   const negative = bytes[start] === JsonByte.Minus;
   let value = 0;
   for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (bytes[i]! - 48);

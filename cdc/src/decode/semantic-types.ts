@@ -175,7 +175,8 @@ function checkUuid(value: string, path: string): string {
   return undecodable(path, `not a UUID: ${JSON.stringify(value.slice(0, 40))}`);
 }
 
-function decodeJsonColumn(text: string, path: string): unknown {
+/** An io.debezium.data.Json column's text as its JSON value. */
+export function decodeJsonColumn(text: string, path: string): unknown {
   if (text.trim() === '') return undecodable(path, 'an io.debezium.data.Json value is empty');
   return parsePlainJson(text, path);
 }

@@ -1,12 +1,31 @@
 import type { EncodedValue, Key, TableSchemaConfig } from '@shoal/client';
-import type { DecodedEvent, DeleteEvent, EncodedRow, EventKind, Row, RowKey, SourceBlock, TruncateEvent, UpsertEvent } from '../decode/index.js';
+import type { DecodedEvent, DeleteEvent, EncodedRow, EventKind, Row, RowKey, SourceBlock, TableRef, TruncateEvent, UpsertEvent } from '../decode/index.js';
 import { GtidSourceGuard, positionVersion, type VersionOptions } from '../apply/position-version.js';
 import { cacheNameProblem } from '../apply/create-cache.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
-import { gridKeyOf, pickKeyColumns } from './grid-key.js';
+import { gridKeyOf, keyOfColumn, pickKeyColumns } from './grid-key.js';
 import type { MappingRules } from './mapping-rules.js';
 import { sqlTableOf } from './sql-table.js';
 import { defaultTableName, firstMatch, tableNames } from './table-names.js';
+
+/** Where a table's events go: its cache (or why none), the names rules know it by, and its key columns if named. */
+interface Route {
+  readonly cache: string;
+  readonly names: readonly string[];
+  readonly keyColumns: readonly string[] | undefined;
+  /** Why its events cannot be applied, or null. */
+  readonly problem: string | null;
+}
+
+/** Routes kept before starting over: far more tables than a stream has, and a bound if names are hostile. */
+const maxRoutes = 10_000;
+
+/** One string per (topic, db, schema, table), null told apart from empty. */
+function routeKeyOf(table: TableRef | null, topic: string | null): string {
+  const part = (name: string | null) => (name === null ? '\u0001' : name);
+  if (table === null) return `${part(topic)}\u0000`;
+  return `${part(topic)}\u0000${part(table.db)}\u0000${part(table.schema)}\u0000${table.table}`;
+}
 
 /** What one decoded event asks of the grid. */
 export type MappedEvent = PutChange | RemoveChange | TruncateChange | SkippedEvent;
@@ -64,6 +83,8 @@ export class EventMapper {
   private readonly gtidSources = new GtidSourceGuard();
   /** Per cache, what its first event with a schema described (null: a plain cache), so that later events are not described again. */
   private readonly tables = new Map<string, TableSchemaConfig | null>();
+  /** Where each table's events go, by `routeKeyOf`: working it out per event built and hashed its four names every time. */
+  private readonly routes = new Map<string, Route>();
 
   constructor(private readonly options: EventMapperOptions) {}
 
@@ -81,9 +102,10 @@ export class EventMapper {
   }
 
   private put(event: UpsertEvent): PutChange {
-    const { cache, names } = this.route(event);
+    const route = this.route(event);
+    const { cache, names } = route;
     const encoded = event.encodedRow;
-    const key = this.keyOf(event, names, encoded ?? event.row);
+    const key = this.keyOf(event, route, encoded ?? event.row);
     const table = this.tableOf(cache, event, names);
     const value = encoded === undefined ? event.row : encoded.value;
     return { kind: 'put', cache, key, value, version: this.versionOf(event), table, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
@@ -95,8 +117,9 @@ export class EventMapper {
   }
 
   private remove(event: DeleteEvent): RemoveChange {
-    const { cache, names } = this.route(event);
-    const key = this.keyOf(event, names, event.before);
+    const route = this.route(event);
+    const { cache, names } = route;
+    const key = this.keyOf(event, route, event.before);
     const table = this.tableOf(cache, event, names);
     return { kind: 'remove', cache, key, version: this.versionOf(event), table, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
   }
@@ -114,20 +137,32 @@ export class EventMapper {
     return { kind: 'truncate', cache: this.route(event).cache, sourceTsMs: sourceTsMs(event.source, event.tsMs) };
   }
 
-  private route(event: UpsertEvent | DeleteEvent | TruncateEvent): { cache: string; names: readonly string[] } {
-    const names = tableNames(event.table, event.topic);
-    const cache = firstMatch(this.options.rules.caches, names) ?? defaultTableName(event.table, event.topic);
-    if (cache === null) throw new CdcEventError(CdcEventErrorCode.NoCache, 'the event names no table and came with no topic, so no cache can be chosen');
+  private route(event: UpsertEvent | DeleteEvent | TruncateEvent): Route {
+    const routeKey = routeKeyOf(event.table, event.topic);
+    let route = this.routes.get(routeKey);
+    if (route === undefined) {
+      if (this.routes.size >= maxRoutes) this.routes.clear();
+      route = this.newRoute(event.table, event.topic);
+      this.routes.set(routeKey, route);
+    }
+    if (route.problem !== null) throw new CdcEventError(CdcEventErrorCode.NoCache, route.problem);
+    return route;
+  }
+
+  private newRoute(table: TableRef | null, topic: string | null): Route {
+    const names = tableNames(table, topic);
+    const cache = firstMatch(this.options.rules.caches, names) ?? defaultTableName(table, topic);
+    const keyColumns = firstMatch(this.options.rules.keyColumns, names);
+    if (cache === null) return { cache: '', names, keyColumns, problem: 'the event names no table and came with no topic, so no cache can be chosen' };
     const problem = cacheNameProblem(cache);
-    if (problem !== null) throw new CdcEventError(CdcEventErrorCode.NoCache, `${problem}; send the table to another cache with --map`);
-    return { cache, names };
+    return { cache, names, keyColumns, problem: problem === null ? null : `${problem}; send the table to another cache with --map` };
   }
 
   /** Named key columns win over the record key, so that every transport of one table makes the same keys. */
-  private keyOf(event: UpsertEvent | DeleteEvent, names: readonly string[], row: Row | EncodedRow | null): Key {
-    const columns = firstMatch(this.options.rules.keyColumns, names);
+  private keyOf(event: UpsertEvent | DeleteEvent, { names, keyColumns: columns }: Route, row: Row | EncodedRow | null): Key {
     if (columns !== undefined) {
       if (row === null) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `a delete of ${names.at(-1) ?? 'a table'} without its before state, so the key columns ${columns.join(',')} are unknown`);
+      if (columns.length === 1) return keyOfColumn(row, columns[0]!, 'the row', 'the key');
       return gridKeyOf(pickKeyColumns(row, columns, 'the row'), 'the key');
     }
     if (event.key === null) {

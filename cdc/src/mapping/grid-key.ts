@@ -50,6 +50,13 @@ function keyPart(value: unknown, where: string): Key {
   throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${where} cannot be part of a key: ${String(value)}`);
 }
 
+/** The grid key of one named column, as `gridKeyOf(pickKeyColumns(row, [column], describe), keyDescribe)` gives it, without the object in between. */
+export function keyOfColumn(row: Readonly<Record<string, unknown>> | EncodedRow, column: string, describe: string, keyDescribe: string): Key {
+  const has = row instanceof EncodedRow ? row.has(column) : column in row;
+  if (!has) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
+  return keyPart(row instanceof EncodedRow ? row.column(column) : row[column], `${keyDescribe} column ${column}`);
+}
+
 /** The named columns of a row (an object, or one still encoded), in the order named; a missing column is `UNUSABLE_KEY`. */
 export function pickKeyColumns(row: Readonly<Record<string, unknown>> | EncodedRow, columns: readonly string[], describe: string): RowKey {
   const picked: Record<string, unknown> = {};

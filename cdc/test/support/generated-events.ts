@@ -55,14 +55,39 @@ const sourceBlock =
   '{"version":"2.7.3.Final","connector":"postgresql","name":"pg","ts_ms":1767225600000,"snapshot":"false","db":"shop","sequence":"[\\"29999744\\",\\"30000000\\"]",' +
   '"ts_us":1767225600000000,"ts_ns":1767225600000000000,"schema":"public","table":"t","txId":1001,"lsn":30000000,"xmin":null}';
 
+// The envelope's other fields as the PostgreSQL connector describes them, so that the payload after the row is read by their names.
+const sourceSchema = {
+  type: 'struct',
+  optional: false,
+  name: 'io.debezium.connector.postgresql.Source',
+  field: 'source',
+  fields: ['version', 'connector', 'name', 'ts_ms', 'snapshot', 'db', 'sequence', 'ts_us', 'ts_ns', 'schema', 'table', 'txId', 'lsn', 'xmin'].map((field) => ({
+    type: ['ts_ms', 'ts_us', 'ts_ns', 'txId', 'lsn', 'xmin'].includes(field) ? 'int64' : 'string',
+    optional: true,
+    field,
+  })),
+};
+const transactionSchema = {
+  type: 'struct',
+  optional: true,
+  name: 'event.block',
+  field: 'transaction',
+  fields: [
+    { type: 'string', optional: false, field: 'id' },
+    { type: 'int64', optional: false, field: 'total_order' },
+    { type: 'int64', optional: false, field: 'data_collection_order' },
+  ],
+};
+
 /** A PostgreSQL change with schemas whose row is made of the columns; `name` is the row schema's name, so that two different schemas can share one. */
 export function changeEvent(columns: readonly ColumnCase[], name: string, op: 'c' | 'u' | 'd'): string {
   const fields = columns.map((c, i) => ({ ...c.schema, field: `c${i}` }));
   const row = { type: 'struct', optional: true, name, version: 1, fields };
-  const schema = { type: 'struct', name: 'pg.public.t.Envelope', version: 2, fields: [{ ...row, field: 'before' }, { ...row, field: 'after' }, { type: 'string', field: 'op' }] };
+  const envelopeFields = [{ ...row, field: 'before' }, { ...row, field: 'after' }, sourceSchema, transactionSchema, { type: 'string', field: 'op' }];
+  const schema = { type: 'struct', name: 'pg.public.t.Envelope', version: 2, fields: [...envelopeFields, ...['ts_ms', 'ts_us', 'ts_ns'].map((field) => ({ type: 'int64', optional: true, field }))] };
   const state = `{${columns.map((c, i) => `"c${i}":${c.value}`).join(',')}}`;
   const [before, after] = op === 'd' ? [state, 'null'] : ['null', state];
-  return `{"schema":${JSON.stringify(schema)},"payload":{"before":${before},"after":${after},"source":${sourceBlock},"op":"${op}","ts_ms":1767225600001,"ts_ns":1767225600001000000}}`;
+  return `{"schema":${JSON.stringify(schema)},"payload":{"before":${before},"after":${after},"source":${sourceBlock},"transaction":null,"op":"${op}","ts_ms":1767225600001,"ts_us":1767225600001000,"ts_ns":1767225600001000000}}`;
 }
 
 /** Ways a record can stray from `{"schema":S,"payload":P}`, which must be read as they were before. */
