@@ -3,6 +3,9 @@ import { JsonByte, JsonBytes } from './json-bytes.js';
 import { isJsonObject } from './json-text.js';
 import { memoBySchema } from './schema-memo.js';
 
+/** Strings whose literal is longer than this are not kept for the next event (see `stringValue`). */
+const maxKeptString = 64;
+
 /** Nested structs deeper than this are read the ordinary way. */
 const maxNesting = 8;
 
@@ -21,6 +24,9 @@ type Read = unknown | typeof giveUp;
  * the ordinary way and gets the ordinary result or error.
  */
 export class KnownMembers {
+  /** Per member, its last unescaped string and the JSON literal it came from. */
+  private readonly lastStrings: ({ readonly json: Uint8Array; readonly value: string } | undefined)[] = [];
+
   private constructor(
     readonly names: readonly string[],
     /** Each name as JSON writes it, quotes included. */
@@ -61,7 +67,7 @@ export class KnownMembers {
     reader.skipWhitespace();
     if (reader.take(JsonByte.Colon)) {
       reader.skipWhitespace();
-      const value = readValue(reader, this.nested[index]!);
+      const value = reader.bytes[reader.pos] === JsonByte.Quote ? this.stringValue(reader, index) : readValue(reader, this.nested[index]!);
       if (value !== giveUp) {
         setKey(object, this.names[index]!, value);
         return true;
@@ -69,6 +75,27 @@ export class KnownMembers {
     }
     reader.pos = start;
     return false;
+  }
+
+  /**
+   * A member's string, the same instance as last time when its bytes are
+   * the same: most of a source block (connector, version, db, table…)
+   * repeats from event to event, and making each string again cost more
+   * than comparing its bytes.
+   */
+  private stringValue(reader: JsonBytes, index: number): Read {
+    const bytes = reader.bytes;
+    const start = reader.pos;
+    if (!reader.string()) return giveUp;
+    // Unescaping is JSON.parse's, as in the exact parser.
+    if (reader.escaped) return JSON.parse(bytes.toString('utf8', start, reader.pos)) as string;
+    const last = this.lastStrings[index];
+    if (last !== undefined && sameBytes(bytes, start, reader.pos, last.json)) return last.value;
+    const json = bytes.subarray(start, reader.pos);
+    const value = bytes.toString('utf8', start + 1, reader.pos - 1);
+    // Only short strings are kept: long ones rarely repeat, and a kept view would keep its whole record alive.
+    if (json.length <= maxKeptString) this.lastStrings[index] = { json: Uint8Array.from(json), value };
+    return value;
   }
 
   /** The whole object at `reader.pos` when it has exactly these members, in order; `giveUp` otherwise. */
@@ -94,18 +121,15 @@ export function envelopeMembersOf(envelopeSchemaJson: unknown): KnownMembers | n
 }
 
 /**
- * The JSON value at `reader.pos`, as the exact parser makes it: strings,
- * integers and literals from their bytes, a struct through its members,
- * and anything else (or a struct that strays) by parsing its text.
+ * The JSON value at `reader.pos` other than a string (see `stringValue`),
+ * as the exact parser makes it: integers and literals from their bytes, a
+ * struct through its members, and anything else (or a struct that strays)
+ * by parsing its text.
  */
 function readValue(reader: JsonBytes, members: KnownMembers | null): Read {
   const bytes = reader.bytes;
   const start = reader.pos;
   switch (bytes[start]) {
-    case JsonByte.Quote:
-      if (!reader.string()) return giveUp;
-      // Unescaping is JSON.parse's, as in the exact parser.
-      return reader.escaped ? JSON.parse(bytes.toString('utf8', start, reader.pos)) : bytes.toString('utf8', start + 1, reader.pos - 1);
     case JsonByte.LowerN:
       return reader.value(1) ? null : giveUp;
     case 116 /* t */:
@@ -145,6 +169,12 @@ function numberValue(reader: JsonBytes): Read {
   for (let i = negative ? start + 1 : start; i < reader.pos; i++) value = value * 10 + (bytes[i]! - 48);
   if (value > Number.MAX_SAFE_INTEGER) return BigInt(bytes.toString('latin1', start, reader.pos));
   return negative ? -value : value;
+}
+
+function sameBytes(bytes: Uint8Array, start: number, end: number, other: Uint8Array): boolean {
+  if (end - start !== other.length) return false;
+  for (let k = 0; k < other.length; k++) if (bytes[start + k] !== other[k]) return false;
+  return true;
 }
 
 export function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
