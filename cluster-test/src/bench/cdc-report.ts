@@ -88,7 +88,7 @@ export function cdcMarkdown(result: CdcRunResult): string {
     `Ingest: \`shoal cdc\`'s own code (\`startCdc\`) in the client process reads an NDJSON file (a value per line, \`--key products=id\`, ` +
     `checkpoint fsynced after each batch of ${CDC_INGEST.batchSize}), decodes, maps and applies versioned changes; the SDK then puts the ` +
     `very rows the decoder produced with \`putAll\`, same batch size, one call in flight as the ingester has; fresh caches each round, ` +
-    `alternating which goes first. Lag: \`shoal cdc\` in its own process behind its HTTP source; a producer makes updates of the ` +
+    `both the SQL table the ingester makes of these events, created before the clock starts, alternating which goes first. Lag: \`shoal cdc\` in its own process behind its HTTP source; a producer makes updates of the ` +
     `same rows at a fixed rate (a change's creation time is when it was due) and posts what is due as one JSON array, at most ` +
     `${n(MAX_POST_EVENTS)} events, one POST in flight, as Debezium Server's HTTP sink does (without its poll interval); a reader follows ` +
     `${CDC_LAG.samplesPerSecond} changes a second, posted within the measured window, with \`getAll\` every ${POLL_INTERVAL_MS} ms until ` +
