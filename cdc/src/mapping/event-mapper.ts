@@ -3,6 +3,7 @@ import type { DecodedEvent, DeleteEvent, EncodedRow, EventKind, Row, RowKey, Sou
 import { GtidSourceGuard, positionVersion, type VersionOptions } from '../apply/position-version.js';
 import { cacheNameProblem } from '../apply/create-cache.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
+import { ByTableName } from './by-table-name.js';
 import { gridKeyOf, keyOfColumn, pickKeyColumns } from './grid-key.js';
 import type { MappingRules } from './mapping-rules.js';
 import { sqlTableOf } from './sql-table.js';
@@ -19,13 +20,6 @@ interface Route {
 
 /** Routes kept before starting over: far more tables than a stream has, and a bound if names are hostile. */
 const maxRoutes = 10_000;
-
-/** One string per (topic, db, schema, table), null told apart from empty. */
-function routeKeyOf(table: TableRef | null, topic: string | null): string {
-  const part = (name: string | null) => (name === null ? '\u0001' : name);
-  if (table === null) return `${part(topic)}\u0000`;
-  return `${part(topic)}\u0000${part(table.db)}\u0000${part(table.schema)}\u0000${table.table}`;
-}
 
 /** What one decoded event asks of the grid. */
 export type MappedEvent = PutChange | RemoveChange | TruncateChange | SkippedEvent;
@@ -83,8 +77,8 @@ export class EventMapper {
   private readonly gtidSources = new GtidSourceGuard();
   /** Per cache, what its first event with a schema described (null: a plain cache), so that later events are not described again. */
   private readonly tables = new Map<string, TableSchemaConfig | null>();
-  /** Where each table's events go, by `routeKeyOf`: working it out per event built and hashed its four names every time. */
-  private readonly routes = new Map<string, Route>();
+  /** Where each table's events go: working it out per event built and hashed its four names every time. */
+  private readonly routes = new ByTableName<Route>(maxRoutes);
 
   constructor(private readonly options: EventMapperOptions) {}
 
@@ -138,12 +132,10 @@ export class EventMapper {
   }
 
   private route(event: UpsertEvent | DeleteEvent | TruncateEvent): Route {
-    const routeKey = routeKeyOf(event.table, event.topic);
-    let route = this.routes.get(routeKey);
+    let route = this.routes.get(event.table, event.topic);
     if (route === undefined) {
-      if (this.routes.size >= maxRoutes) this.routes.clear();
       route = this.newRoute(event.table, event.topic);
-      this.routes.set(routeKey, route);
+      this.routes.set(event.table, event.topic, route);
     }
     if (route.problem !== null) throw new CdcEventError(CdcEventErrorCode.NoCache, route.problem);
     return route;
