@@ -118,6 +118,17 @@ describe('event mapper', () => {
     expect(code(() => map({ value: del('customers', null) }, { keyColumns: new Map([['customers', ['id']]]) }))).toBe('UNUSABLE_KEY');
     expect(code(() => map({ key: '{"id":1}', value: '{"id":1}' }))).toBe('NO_CACHE');
   });
+
+  it("key columns are the row's own: `toString` is missing from a row without it, and a `__proto__` column keys like any other", () => {
+    const message = (fn: () => unknown) => (thrown(fn) as Error).message;
+    for (const columns of [['toString'], ['id', 'toString']]) {
+      expect(message(() => map({ value: upsert('customers', { id: 1 }) }, { keyColumns: new Map([['customers', columns]]) }))).toBe('the row has no key column toString');
+    }
+    const row = '{"id":1,"__proto__":{"a":5}}';
+    const value = upsert('t', { id: 1 }).replace('{"id":1}', row);
+    expect(map({ value }, { keyColumns: new Map([['t', ['__proto__']]]) })).toMatchObject({ kind: 'put', key: { a: 5 } });
+    expect(map({ value }, { keyColumns: new Map([['t', ['id', '__proto__']]]) })).toMatchObject({ kind: 'put', key: JSON.parse('{"id":1,"__proto__":{"a":5}}') });
+  });
 });
 
 describe('grid keys from key columns', () => {

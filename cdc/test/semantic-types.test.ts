@@ -101,6 +101,25 @@ describe('Debezium semantic types', () => {
   });
 });
 
+describe('column names an object has already', () => {
+  it("a column named toString or __proto__ is the row's own, absent or present", () => {
+    const fields = [
+      { type: 'int64', optional: false, field: 'id' },
+      { type: 'string', optional: true, field: 'toString' },
+      { type: 'struct', optional: true, field: '__proto__', fields: [{ type: 'int32', optional: true, field: 'a' }] },
+    ];
+    const row = { type: 'struct', optional: true, name: 'pg.public.t.Value', fields };
+    const schema = { type: 'struct', fields: [{ ...row, field: 'before' }, { ...row, field: 'after' }, { type: 'string', field: 'op' }] };
+    const source = '{"connector":"postgresql","name":"pg","ts_ms":1,"db":"d","schema":"public","table":"t","lsn":1}';
+    const value = `{"schema":${JSON.stringify(schema)},"payload":{"before":null,"after":{"id":1,"__proto__":{"a":5}},"source":${source},"op":"c"}}`;
+    const decoded = expectKind(decodeRecord({ value }), 'upsert').row;
+    expect(Reflect.ownKeys(decoded)).toEqual(['id', 'toString', '__proto__']);
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(decoded['toString']).toBeNull();
+    expect(Object.getOwnPropertyDescriptor(decoded, '__proto__')?.value).toEqual({ a: 5 });
+  });
+});
+
 describe('values without a schema', () => {
   it('pass as they are', () => {
     const event = expectKind(decodeRecord({ value: envelopeWithoutSchema('{"id":9007199254740993,"sal":"dzWUAA==","at":1700000000123456,"x":1.0,"j":{"a":[1]}}') }), 'upsert');

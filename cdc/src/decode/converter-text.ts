@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { ExactJsonSyntaxError, parseExactJsonAt } from './exact-json.js';
 import { jsonTextOf, parseJsonText, type RawJson } from './json-text.js';
 import { envelopeMembersOf } from './known-members.js';
+import { flatCopy } from './flat-copy.js';
 import { parsePayloadKeepingRows } from './payload-bytes.js';
 import { afterRowPlanOf } from './row-transcoder.js';
 
@@ -184,10 +185,6 @@ export function onlyJsonWhitespace(text: string, from: number): boolean {
     if (code !== 32 && code !== 9 && code !== 10 && code !== 13) return false;
   }
   return true;
-}
-
-function flatCopy(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** The cache record decoding uses when it is given none. */

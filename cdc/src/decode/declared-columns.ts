@@ -1,6 +1,7 @@
 import { PrimitiveTypes, parseConnectSchema, type ConnectSchema, type PrimitiveType } from './connect-schema.js';
 import { CdcDecodeError, CdcErrorCode } from './decode-error.js';
 import type { Row } from './event-kinds.js';
+import { setKey } from './exact-json.js';
 import { toPlainJson } from './json-text.js';
 import { child, requireObject } from './raw-access.js';
 import { decodeWithSchema } from './semantic-types.js';
@@ -78,7 +79,7 @@ export function decodeSchemalessStruct(value: unknown, columnTypes: ColumnTypes 
   const out: Record<string, unknown> = {};
   for (const [column, raw] of Object.entries(struct)) {
     const declared = columnTypes?.get(column);
-    out[column] = declared === undefined ? toPlainJson(raw) : decodeWithSchema(raw, declared, child(path, column));
+    setKey(out, column, declared === undefined ? toPlainJson(raw) : decodeWithSchema(raw, declared, child(path, column)));
   }
   return out;
 }

@@ -215,3 +215,10 @@ function digitsFrom(bytes: Uint8Array, from: number): number {
 function isHex(b: number | undefined): boolean {
   return b !== undefined && ((b >= 48 && b <= 57) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102));
 }
+
+/** Whether `bytes` has `prefix` at `at`. */
+export function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (bytes[at + k] !== prefix[k]) return false;
+  return true;
+}

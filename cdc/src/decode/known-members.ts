@@ -1,5 +1,5 @@
 import { parseExactJsonAt, parseJsonNumber, setKey } from './exact-json.js';
-import { JsonByte, JsonBytes } from './json-bytes.js';
+import { JsonByte, JsonBytes, startsWith } from './json-bytes.js';
 import { isJsonObject } from './json-text.js';
 import { memoBySchema } from './schema-memo.js';
 
@@ -174,11 +174,5 @@ function numberValue(reader: JsonBytes): Read {
 function sameBytes(bytes: Uint8Array, start: number, end: number, other: Uint8Array): boolean {
   if (end - start !== other.length) return false;
   for (let k = 0; k < other.length; k++) if (bytes[start + k] !== other[k]) return false;
-  return true;
-}
-
-export function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
-  if (at + prefix.length > bytes.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (bytes[at + k] !== prefix[k]) return false;
   return true;
 }

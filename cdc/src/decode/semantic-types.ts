@@ -3,6 +3,7 @@ import { decodeBase64 } from './base64.js';
 import type { ArraySchema, ConnectSchema, MapSchema, PrimitiveSchema, StructSchema } from './connect-schema.js';
 import { decodeDecimal, decodeVariableScaleDecimal, parseScale } from './decimal.js';
 import { undecodable } from './decode-error.js';
+import { setKey } from './exact-json.js';
 import { isJsonObject, parsePlainJson } from './json-text.js';
 import { child, describeJson, requireInteger, requireObject, requireSafeInteger, requireString } from './raw-access.js';
 import { DecimalScaleParameter, SemanticName } from './semantic-names.js';
@@ -48,7 +49,11 @@ export function decodeWithSchema(value: unknown, schema: ConnectSchema, path: st
 export function decodeStruct(value: unknown, schema: StructSchema, path: string): Readonly<Record<string, unknown>> {
   const struct = requireObject(value, path, 'a struct');
   const out: Record<string, unknown> = {};
-  for (const field of schema.fields) out[field.name] = decodeWithSchema(struct[field.name], field.schema, child(path, field.name));
+  // Own members only, set as own keys: a field named `toString` or `__proto__` is a column like any other.
+  for (const field of schema.fields) {
+    const name = field.name;
+    setKey(out, name, decodeWithSchema(Object.hasOwn(struct, name) ? struct[name] : undefined, field.schema, child(path, name)));
+  }
   return out;
 }
 
@@ -159,7 +164,7 @@ function decodeArray(value: unknown, schema: ArraySchema, path: string): readonl
 function decodeMap(value: unknown, schema: MapSchema, path: string): unknown {
   if (isJsonObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = decodeWithSchema(v, schema.values, child(path, k));
+    for (const [k, v] of Object.entries(value)) setKey(out, k, decodeWithSchema(v, schema.values, child(path, k)));
     return out;
   }
   if (!Array.isArray(value)) return undecodable(path, `expected a map, got ${describeJson(value)}`);

@@ -87,7 +87,8 @@ const firstFiveDigitYearMs = 253_402_300_800_000;
 /**
  * Writes what `formatEpochInstant` gives a safe integer, as ASCII, into
  * `out` from 0 (at least 30 bytes) and returns its length; -1 for a year
- * outside 0000–9999, which `Date` formats. The date is computed (days to a
+ * outside 0000–9999, which `Date` formats; `CdcDecodeError` beyond the
+ * range of a `Date`, as `formatEpochInstant`. The date is computed (days to a
  * civil date, H. Hinnant's algorithm) and kept for the next value of the
  * same day, and digits go straight to bytes: a `Date` or a string per
  * timestamp cost as much as the rest of a row.

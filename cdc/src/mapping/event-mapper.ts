@@ -3,6 +3,7 @@ import type { DecodedEvent, DeleteEvent, EncodedRow, EventKind, Row, RowKey, Sou
 import { GtidSourceGuard, positionVersion, type VersionOptions } from '../apply/position-version.js';
 import { cacheNameProblem } from '../apply/create-cache.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
+import { flatCopy } from '../decode/flat-copy.js';
 import { ByTableName } from './by-table-name.js';
 import { gridKeyOf, keyOfColumn, pickKeyColumns } from './grid-key.js';
 import type { MappingRules } from './mapping-rules.js';
@@ -20,6 +21,10 @@ interface Route {
 
 /** Routes kept before starting over: far more tables than a stream has, and a bound if names are hostile. */
 const maxRoutes = 10_000;
+
+function flatOrNull(name: string | null): string | null {
+  return name === null ? null : flatCopy(name);
+}
 
 /** What one decoded event asks of the grid. */
 export type MappedEvent = PutChange | RemoveChange | TruncateChange | SkippedEvent;
@@ -134,8 +139,12 @@ export class EventMapper {
   private route(event: UpsertEvent | DeleteEvent | TruncateEvent): Route {
     let route = this.routes.get(event.table, event.topic);
     if (route === undefined) {
-      route = this.newRoute(event.table, event.topic);
-      this.routes.set(event.table, event.topic, route);
+      // Kept for good: names of their own, not slices of the record they came in.
+      const { table, topic } = event;
+      const flatTable = table === null ? null : { db: flatOrNull(table.db), schema: flatOrNull(table.schema), table: flatCopy(table.table) };
+      const flatTopic = flatOrNull(topic);
+      route = this.newRoute(flatTable, flatTopic);
+      this.routes.set(flatTable, flatTopic, route);
     }
     if (route.problem !== null) throw new CdcEventError(CdcEventErrorCode.NoCache, route.problem);
     return route;

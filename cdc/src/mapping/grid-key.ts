@@ -1,5 +1,6 @@
 import type { Key } from '@shoal/client';
 import { EncodedRow, type RowKey } from '../decode/index.js';
+import { setKey } from '../decode/exact-json.js';
 import { CdcEventError, CdcEventErrorCode } from '../errors.js';
 
 /**
@@ -21,7 +22,7 @@ export function gridKeyOf(columns: RowKey, describe: string): Key {
     return keyPart(value, `${describe} column ${name}`);
   }
   const key: Record<string, Key> = {};
-  for (const [name, value] of entries) key[name] = keyPart(value, `${describe} column ${name}`);
+  for (const [name, value] of entries) setKey(key, name, keyPart(value, `${describe} column ${name}`));
   return key;
 }
 
@@ -52,7 +53,7 @@ function keyPart(value: unknown, where: string): Key {
 
 /** The grid key of one named column, as `gridKeyOf(pickKeyColumns(row, [column], describe), keyDescribe)` gives it, without the object in between. */
 export function keyOfColumn(row: Readonly<Record<string, unknown>> | EncodedRow, column: string, describe: string, keyDescribe: string): Key {
-  const has = row instanceof EncodedRow ? row.has(column) : column in row;
+  const has = row instanceof EncodedRow ? row.has(column) : Object.hasOwn(row, column);
   if (!has) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
   return keyPart(row instanceof EncodedRow ? row.column(column) : row[column], `${keyDescribe} column ${column}`);
 }
@@ -63,11 +64,12 @@ export function pickKeyColumns(row: Readonly<Record<string, unknown>> | EncodedR
   for (const column of columns) {
     if (row instanceof EncodedRow) {
       if (!row.has(column)) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
-      picked[column] = row.column(column);
+      setKey(picked, column, row.column(column));
       continue;
     }
-    if (!(column in row)) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
-    picked[column] = row[column];
+    // Own columns only: `in` would find `toString` or `__proto__` on any row.
+    if (!Object.hasOwn(row, column)) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
+    setKey(picked, column, row[column]);
   }
   return picked;
 }
