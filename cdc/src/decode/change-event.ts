@@ -20,16 +20,44 @@ interface Envelope {
   readonly op: string;
   readonly source: JsonObject;
   readonly tsMs: number | null;
+  readonly paths: EnvelopePaths;
+}
+
+/** Where an envelope's members sit, for failures; made once per base (`payload` or the root), not per event. */
+interface EnvelopePaths {
+  readonly op: string;
+  readonly source: string;
+  readonly snapshot: string;
+  readonly tsMs: string;
+  readonly transaction: string;
+  readonly before: string;
+  readonly after: string;
+  readonly message: string;
+}
+
+const pathsByBase = new Map<string, EnvelopePaths>();
+
+function pathsOf(base: string): EnvelopePaths {
+  let paths = pathsByBase.get(base);
+  if (paths === undefined) {
+    const source = child(base, 'source');
+    const at = (field: string) => child(base, field);
+    paths = { op: at('op'), source, snapshot: child(source, 'snapshot'), tsMs: at('ts_ms'), transaction: at('transaction'), before: at('before'), after: at('after'), message: at('message') };
+    pathsByBase.set(base, paths);
+  }
+  return paths;
 }
 
 /** Decodes a Debezium change envelope (`op` + `source` + `before`/`after`, or `message` for `m`). */
 export function decodeChangeEvent(payload: JsonObject, schemaJson: unknown, ctx: DecodeContext): DecodedEvent {
+  const paths = pathsOf(ctx.base);
   const envelope: Envelope = {
     payload,
     schemaJson,
-    op: requireString(payload['op'], child(ctx.base, 'op')),
-    source: requireObject(payload['source'], child(ctx.base, 'source')),
-    tsMs: optionalSafeInteger(payload['ts_ms'], child(ctx.base, 'ts_ms')),
+    op: requireString(payload['op'], paths.op),
+    source: requireObject(payload['source'], paths.source),
+    tsMs: optionalSafeInteger(payload['ts_ms'], paths.tsMs),
+    paths,
   };
   switch (envelope.op) {
     case 'c':
@@ -43,14 +71,14 @@ export function decodeChangeEvent(payload: JsonObject, schemaJson: unknown, ctx:
     case 'm':
       return decodeMessage(envelope, ctx);
     default:
-      return undecodable(child(ctx.base, 'op'), `unknown op ${JSON.stringify(envelope.op)}`);
+      return undecodable(paths.op, `unknown op ${JSON.stringify(envelope.op)}`);
   }
 }
 
 function rowContext(envelope: Envelope, ctx: DecodeContext) {
-  const sourcePath = child(ctx.base, 'source');
+  const { source: sourcePath, snapshot: snapshotPath, transaction: transactionPath } = envelope.paths;
   const table = readTableRef(envelope.source, sourcePath);
-  const snapshot = readSnapshotMarker(envelope.source['snapshot'], child(sourcePath, 'snapshot'));
+  const snapshot = readSnapshotMarker(envelope.source['snapshot'], snapshotPath);
   const isSnapshot = isSnapshotMarker(snapshot) || envelope.op === 'r';
   const decodedKey = ctx.keyFor(table);
   return {
@@ -63,7 +91,7 @@ function rowContext(envelope: Envelope, ctx: DecodeContext) {
     snapshot,
     source: plainSource(envelope.source),
     tsMs: envelope.tsMs,
-    transaction: readTransactionRef(envelope.payload['transaction'], child(ctx.base, 'transaction')),
+    transaction: readTransactionRef(envelope.payload['transaction'], transactionPath),
   };
 }
 
@@ -71,7 +99,7 @@ function decodeUpsert(envelope: Envelope, op: UpsertOp, ctx: DecodeContext): Ups
   const common = rowContext(envelope, ctx);
   const rowSchema = rowSchemaOf(envelope.schemaJson, 'after');
   const after = envelope.payload['after'];
-  const path = child(ctx.base, 'after');
+  const path = envelope.paths.after;
   if (after === null || after === undefined) return undecodable(path, `op ${JSON.stringify(op)} without an after state`);
   if (rowSchema !== null) {
     const encoded = transcodeRow(after, rowSchema);
@@ -130,7 +158,7 @@ function decodeDelete(envelope: Envelope, ctx: DecodeContext): DeleteEvent {
   const common = rowContext(envelope, ctx);
   const rowSchema = rowSchemaOf(envelope.schemaJson, 'before');
   const before = envelope.payload['before'];
-  const path = child(ctx.base, 'before');
+  const path = envelope.paths.before;
   const row = before === null || before === undefined ? null : decodeRow(before, rowSchema, common.table, ctx, path);
   const { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction } = common;
   return { shape, topic, table, key, keySchema, position, snapshot, source, tsMs, transaction, kind: 'delete', before: row, rowSchema };
@@ -148,8 +176,8 @@ function decodeRow(raw: unknown, schema: StructSchema | null, table: TableRef, c
 }
 
 function decodeTruncate(envelope: Envelope, ctx: DecodeContext): TruncateEvent {
-  const sourcePath = child(ctx.base, 'source');
-  const snapshot = readSnapshotMarker(envelope.source['snapshot'], child(sourcePath, 'snapshot'));
+  const { source: sourcePath, snapshot: snapshotPath } = envelope.paths;
+  const snapshot = readSnapshotMarker(envelope.source['snapshot'], snapshotPath);
   return {
     kind: 'truncate',
     topic: ctx.topic,
@@ -163,10 +191,9 @@ function decodeTruncate(envelope: Envelope, ctx: DecodeContext): TruncateEvent {
 
 /** `m`: content is bytes (base64 in JSON) whatever the converter; with schemas its schema only says so. */
 function decodeMessage(envelope: Envelope, ctx: DecodeContext): MessageEvent {
-  const path = child(ctx.base, 'message');
+  const { message: path, source: sourcePath, snapshot: snapshotPath } = envelope.paths;
   const message = requireObject(envelope.payload['message'], path, 'a message {prefix, content}');
-  const sourcePath = child(ctx.base, 'source');
-  const snapshot = isSnapshotMarker(readSnapshotMarker(envelope.source['snapshot'], child(sourcePath, 'snapshot')));
+  const snapshot = isSnapshotMarker(readSnapshotMarker(envelope.source['snapshot'], snapshotPath));
   return {
     kind: 'message',
     topic: ctx.topic,

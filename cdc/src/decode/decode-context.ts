@@ -9,7 +9,7 @@ export interface DecodeContext {
   readonly base: string;
   readonly unwrapFieldPrefix: string;
   /** The declared column types for a table, for values without a schema. */
-  readonly columnTypesFor: (table: TableRef | null) => ColumnTypes | undefined;
+  columnTypesFor(table: TableRef | null): ColumnTypes | undefined;
   /** The record's key, decoded with the table's declared types once the table is known. */
-  readonly keyFor: (table: TableRef | null) => DecodedKey;
+  keyFor(table: TableRef | null): DecodedKey;
 }

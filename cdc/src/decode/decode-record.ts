@@ -47,35 +47,73 @@ export type DecodeResult = { readonly ok: true; readonly event: DecodedEvent } |
  * for anything it cannot read, and only that.
  */
 export function decodeRecord(record: ChangeRecord, options: DecodeOptions = {}): DecodedEvent {
+  const parser = options.parser ?? sharedSchemaTexts;
+  let parsedKey: unknown;
+  try {
+    parsedKey = parser.parse(record.key);
+  } catch (error) {
+    return failedIn('key', error);
+  }
+  try {
+    return decodeValue(record, options, parser, parsedKey);
+  } catch (error) {
+    return failedIn('value', error);
+  }
+}
+
+function decodeValue(record: ChangeRecord, options: DecodeOptions, parser: RecordPartParser, parsedKey: unknown): DecodedEvent {
   const topic = record.topic ?? null;
   const mode = options.schemas ?? 'auto';
-  const columnTypesFor = columnTypeResolver(options.columnTypes, topic);
-  const parser = options.parser ?? sharedSchemaTexts;
-  const parsedKey = inPart('key', () => parser.parse(record.key));
-  let decodedKey: DecodedKey | undefined;
-  const keyFor = (table: TableRef | null): DecodedKey =>
-    (decodedKey ??= inPart('key', () => (parsedKey === undefined ? noKey : decodeKey(parsedKey, mode, columnTypesFor(table)))));
-  return inPart('value', () => {
-    const parsed = parser.parse(record.value, '', options.encodedRows === true);
-    if (parsed === undefined || parsed === null) return { kind: 'tombstone', topic, key: keyFor(null).key };
-    const { schema, payload } = splitConverterValue(parsed, mode, '');
-    const base = payload === parsed ? '' : 'payload';
-    if (!isJsonObject(payload)) return undecodable(base, `expected a Debezium event object, got ${describeJson(payload)}`);
-    const ctx: DecodeContext = { topic, base, unwrapFieldPrefix: options.unwrapFieldPrefix ?? '__', columnTypesFor, keyFor };
-    const kind = classifyPayload(payload, schemaNameOf(schema));
-    if (kind === 'change') return decodeChangeEvent(payload, schema, ctx);
-    const plain = withRowsParsed(payload);
-    switch (kind) {
-      case 'unwrapped':
-        return decodeUnwrapped(plain, schema, ctx);
-      case 'transaction':
-        return decodeTransaction(plain, ctx);
-      case 'heartbeat':
-        return decodeHeartbeat(plain, parsedKey, ctx);
-      case 'schema-change':
-        return decodeSchemaChange(plain, ctx);
+  const parsed = parser.parse(record.value, '', options.encodedRows === true);
+  if (parsed === undefined || parsed === null) return { kind: 'tombstone', topic, key: new RecordContext(topic, '', options, parsedKey).keyFor(null).key };
+  const { schema, payload } = splitConverterValue(parsed, mode, '');
+  const base = payload === parsed ? '' : 'payload';
+  if (!isJsonObject(payload)) return undecodable(base, `expected a Debezium event object, got ${describeJson(payload)}`);
+  const ctx = new RecordContext(topic, base, options, parsedKey);
+  const kind = classifyPayload(payload, schemaNameOf(schema));
+  if (kind === 'change') return decodeChangeEvent(payload, schema, ctx);
+  const plain = withRowsParsed(payload);
+  switch (kind) {
+    case 'unwrapped':
+      return decodeUnwrapped(plain, schema, ctx);
+    case 'transaction':
+      return decodeTransaction(plain, ctx);
+    case 'heartbeat':
+      return decodeHeartbeat(plain, parsedKey, ctx);
+    case 'schema-change':
+      return decodeSchemaChange(plain, ctx);
+  }
+}
+
+/** One record's decoding context: a class, so that a record costs one object rather than a closure per helper. */
+class RecordContext implements DecodeContext {
+  readonly unwrapFieldPrefix: string;
+  private decodedKey: DecodedKey | undefined;
+
+  constructor(
+    readonly topic: string | null,
+    readonly base: string,
+    private readonly options: DecodeOptions,
+    private readonly parsedKey: unknown,
+  ) {
+    this.unwrapFieldPrefix = options.unwrapFieldPrefix ?? '__';
+  }
+
+  columnTypesFor(table: TableRef | null): ColumnTypes | undefined {
+    const declared = this.options.columnTypes;
+    return typeof declared === 'function' ? declared(table, this.topic) : declared;
+  }
+
+  /** The record's key, decoded once the table is known; its failures are the key's. */
+  keyFor(table: TableRef | null): DecodedKey {
+    if (this.decodedKey !== undefined) return this.decodedKey;
+    try {
+      this.decodedKey = this.parsedKey === undefined ? noKey : decodeKey(this.parsedKey, this.options.schemas ?? 'auto', this.columnTypesFor(table));
+    } catch (error) {
+      return failedIn('key', error);
     }
-  });
+    return this.decodedKey;
+  }
 }
 
 /** `decodeRecord` without the throw, for a loop that sends failures to a dead-letter sink and goes on. */
@@ -88,24 +126,14 @@ export function tryDecodeRecord(record: ChangeRecord, options: DecodeOptions = {
   }
 }
 
-function columnTypeResolver(declared: DecodeOptions['columnTypes'], topic: string | null): (table: TableRef | null) => ColumnTypes | undefined {
-  if (declared === undefined) return () => undefined;
-  if (typeof declared === 'function') return (table) => declared(table, topic);
-  return () => declared;
-}
-
 /**
- * Runs a decoder for one record part, so that every failure leaves as a
- * `CdcDecodeError` that says which part it was in. An error of any other
- * class is a decoder bug met by strange input; the event is still only
+ * Rethrows a failure of one record part so that it leaves as a
+ * `CdcDecodeError` saying which part it was in. An error of any other class
+ * is a decoder bug met by strange input; the event is still only
  * undecodable, and the stream goes on.
  */
-function inPart<T>(part: RecordPart, decode: () => T): T {
-  try {
-    return decode();
-  } catch (error) {
-    if (error instanceof CdcDecodeError) throw error.part === null ? error.inPart(part) : error;
-    const reason = `unexpected decoding failure: ${error instanceof Error ? error.message : String(error)}`;
-    throw new CdcDecodeError(CdcErrorCode.UndecodableEvent, reason, { part }, { cause: error });
-  }
+function failedIn(part: RecordPart, error: unknown): never {
+  if (error instanceof CdcDecodeError) throw error.part === null ? error.inPart(part) : error;
+  const reason = `unexpected decoding failure: ${error instanceof Error ? error.message : String(error)}`;
+  throw new CdcDecodeError(CdcErrorCode.UndecodableEvent, reason, { part }, { cause: error });
 }

@@ -30,7 +30,7 @@ export function positionFromSource(source: JsonObject, context: PositionContext,
   const exact = exactPosition(connectorOf(source), source, common, path);
   if (exact !== null) return exact;
   const tsMs = optionalSafeInteger(source['ts_ms'], child(path, 'ts_ms')) ?? context.envelopeTsMs;
-  return tsMs === null ? { kind: 'none' } : { kind: 'timestamp', ...common, tsMs };
+  return tsMs === null ? { kind: 'none' } : { kind: 'timestamp', server: common.server, snapshot: common.snapshot, tsMs };
 }
 
 function connectorOf(source: JsonObject): Connector {
@@ -62,7 +62,7 @@ function postgresPosition(source: JsonObject, common: Common, path: string): Sou
   const lsn = optionalInteger(source['lsn'], child(path, 'lsn'));
   if (lsn === null) return null;
   if (lsn < 0) return undecodable(child(path, 'lsn'), `a negative LSN: ${lsn}`);
-  return { kind: 'postgres', ...common, lsn: BigInt(lsn), commitLsn: commitLsnOf(source['sequence'], child(path, 'sequence')) };
+  return { kind: 'postgres', server: common.server, snapshot: common.snapshot, lsn: BigInt(lsn), commitLsn: commitLsnOf(source['sequence'], child(path, 'sequence')) };
 }
 
 const compactSequence = /^\[(?:null|"(\d+)"),(?:null|"\d+")\]$/;
@@ -93,7 +93,8 @@ function mysqlPosition(source: JsonObject, common: Common, path: string): Source
   if (file === null || file === '' || pos === null) return null;
   return {
     kind: 'mysql',
-    ...common,
+    server: common.server,
+    snapshot: common.snapshot,
     file,
     pos,
     row: optionalSafeInteger(source['row'], child(path, 'row')) ?? 0,
@@ -106,7 +107,7 @@ function sqlServerPosition(source: JsonObject, common: Common, path: string): So
   const changeLsn = sqlServerLsn(source['change_lsn'], child(path, 'change_lsn'));
   if (commitLsn === null && changeLsn === null) return null;
   const eventSerialNo = optionalSafeInteger(source['event_serial_no'], child(path, 'event_serial_no'));
-  return { kind: 'sqlserver', ...common, commitLsn, changeLsn, eventSerialNo };
+  return { kind: 'sqlserver', server: common.server, snapshot: common.snapshot, commitLsn, changeLsn, eventSerialNo };
 }
 
 function sqlServerLsn(value: unknown, path: string): string | null {
