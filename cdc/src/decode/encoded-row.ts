@@ -2,7 +2,8 @@ import type { EncodedValue } from '@shoal/client/protocol';
 import type { StructSchema } from './connect-schema.js';
 import type { Row } from './event-kinds.js';
 import { parseExactJsonAt } from './exact-json.js';
-import { decodeFieldJson, integerAt, type RowPlan } from './row-transcoder.js';
+import { integerAt } from './json-bytes.js';
+import { decodeFieldJson, type RowPlan } from './row-transcoder.js';
 import { decodeStruct } from './semantic-types.js';
 
 /**

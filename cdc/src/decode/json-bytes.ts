@@ -222,3 +222,12 @@ export function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): b
   for (let k = 0; k < prefix.length; k++) if (bytes[at + k] !== prefix[k]) return false;
   return true;
 }
+
+/** The integer literal `[start, end)` as the exact parser reads it: a number when safe, a bigint past 2^53. */
+export function integerAt(bytes: Buffer, start: number, end: number): number | bigint {
+  const negative = bytes[start] === Byte.Minus;
+  let value = 0;
+  for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (bytes[i]! - 48);
+  if (value > Number.MAX_SAFE_INTEGER) return BigInt(bytes.toString('latin1', start, end));
+  return negative ? -value : value;
+}

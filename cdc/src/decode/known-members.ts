@@ -1,5 +1,5 @@
 import { parseExactJsonAt, parseJsonNumber, setKey } from './exact-json.js';
-import { JsonByte, JsonBytes, startsWith } from './json-bytes.js';
+import { JsonByte, JsonBytes, integerAt, startsWith } from './json-bytes.js';
 import { isJsonObject } from './json-text.js';
 import { memoBySchema } from './schema-memo.js';
 
@@ -90,7 +90,7 @@ export class KnownMembers {
     // Unescaping is JSON.parse's, as in the exact parser.
     if (reader.escaped) return JSON.parse(bytes.toString('utf8', start, reader.pos)) as string;
     const last = this.lastStrings[index];
-    if (last !== undefined && sameBytes(bytes, start, reader.pos, last.json)) return last.value;
+    if (last !== undefined && last.json.length === reader.pos - start && startsWith(bytes, start, last.json)) return last.value;
     const json = bytes.subarray(start, reader.pos);
     const value = bytes.toString('utf8', start + 1, reader.pos - 1);
     // Only short strings are kept: long ones rarely repeat, and a kept view would keep its whole record alive.
@@ -157,22 +157,11 @@ function parsedValue(reader: JsonBytes): Read {
   return parseExactJsonAt(reader.bytes.toString('utf8', start, reader.pos), 0).value;
 }
 
-/** A number as `parseJsonNumber` keeps it; an integer summed digit by digit as the exact parser sums it. */
+/** A number as `parseJsonNumber` keeps it (an integer read as the exact parser reads it). */
 function numberValue(reader: JsonBytes): Read {
   const bytes = reader.bytes;
   const start = reader.pos;
   const integer = reader.number();
   if (integer === null) return giveUp;
-  if (!integer) return parseJsonNumber(bytes.toString('latin1', start, reader.pos), false);
-  const negative = bytes[start] === JsonByte.Minus;
-  let value = 0;
-  for (let i = negative ? start + 1 : start; i < reader.pos; i++) value = value * 10 + (bytes[i]! - 48);
-  if (value > Number.MAX_SAFE_INTEGER) return BigInt(bytes.toString('latin1', start, reader.pos));
-  return negative ? -value : value;
-}
-
-function sameBytes(bytes: Uint8Array, start: number, end: number, other: Uint8Array): boolean {
-  if (end - start !== other.length) return false;
-  for (let k = 0; k < other.length; k++) if (bytes[start + k] !== other[k]) return false;
-  return true;
+  return integer ? integerAt(bytes, start, reader.pos) : parseJsonNumber(bytes.toString('latin1', start, reader.pos), false);
 }

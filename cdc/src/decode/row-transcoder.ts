@@ -3,7 +3,7 @@ import type { ConnectSchema, StructSchema } from './connect-schema.js';
 import { decimalAsciiBytes, decodeDecimal, parseScale, writeBase64Decimal } from './decimal.js';
 import { EncodedRow } from './encoded-row.js';
 import { parseExactJsonAt } from './exact-json.js';
-import { JsonByte, JsonBytes, startsWith } from './json-bytes.js';
+import { JsonByte, JsonBytes, integerAt, startsWith } from './json-bytes.js';
 import { child } from './raw-access.js';
 import { rowSchemaOf } from './row-schema.js';
 import { memoBySchema } from './schema-memo.js';
@@ -292,13 +292,4 @@ function writeDecoded(field: PlannedField, reader: JsonBytes, start: number, wri
 /** A field's value from its JSON text, exactly as decoding the whole row gives it. */
 export function decodeFieldJson(field: PlannedField, text: string, path: string): unknown {
   return decodeWithSchema(parseExactJsonAt(text, 0).value, field.schema, child(path, field.name));
-}
-
-/** The integer literal `[start, end)` as the exact parser reads it: a number when safe, a bigint past 2^53. */
-export function integerAt(bytes: Buffer, start: number, end: number): number | bigint {
-  const negative = bytes[start] === JsonByte.Minus;
-  let value = 0;
-  for (let i = negative ? start + 1 : start; i < end; i++) value = value * 10 + (bytes[i]! - 48);
-  if (value > Number.MAX_SAFE_INTEGER) return BigInt(bytes.toString('latin1', start, end));
-  return negative ? -value : value;
 }

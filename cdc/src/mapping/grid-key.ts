@@ -53,23 +53,19 @@ function keyPart(value: unknown, where: string): Key {
 
 /** The grid key of one named column, as `gridKeyOf(pickKeyColumns(row, [column], describe), keyDescribe)` gives it, without the object in between. */
 export function keyOfColumn(row: Readonly<Record<string, unknown>> | EncodedRow, column: string, describe: string, keyDescribe: string): Key {
-  const has = row instanceof EncodedRow ? row.has(column) : Object.hasOwn(row, column);
-  if (!has) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
-  return keyPart(row instanceof EncodedRow ? row.column(column) : row[column], `${keyDescribe} column ${column}`);
+  return keyPart(columnOf(row, column, describe), `${keyDescribe} column ${column}`);
 }
 
 /** The named columns of a row (an object, or one still encoded), in the order named; a missing column is `UNUSABLE_KEY`. */
 export function pickKeyColumns(row: Readonly<Record<string, unknown>> | EncodedRow, columns: readonly string[], describe: string): RowKey {
   const picked: Record<string, unknown> = {};
-  for (const column of columns) {
-    if (row instanceof EncodedRow) {
-      if (!row.has(column)) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
-      setKey(picked, column, row.column(column));
-      continue;
-    }
-    // Own columns only: `in` would find `toString` or `__proto__` on any row.
-    if (!Object.hasOwn(row, column)) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
-    setKey(picked, column, row[column]);
-  }
+  for (const column of columns) setKey(picked, column, columnOf(row, column, describe));
   return picked;
+}
+
+/** A key column's value; `UNUSABLE_KEY` when the row lacks it (own columns only: `in` would find `toString` or `__proto__` on any row). */
+function columnOf(row: Readonly<Record<string, unknown>> | EncodedRow, column: string, describe: string): unknown {
+  const encoded = row instanceof EncodedRow;
+  if (!(encoded ? row.has(column) : Object.hasOwn(row, column))) throw new CdcEventError(CdcEventErrorCode.UnusableKey, `${describe} has no key column ${column}`);
+  return encoded ? row.column(column) : row[column];
 }
