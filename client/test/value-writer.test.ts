@@ -353,6 +353,221 @@ describe('ValueWriter', () => {
   });
 });
 
+describe('ValueWriter marks: length, rewind, placeholder, fixHeader', () => {
+  /** What was written since begin(); finish() copies without ending the value, so writing can go on. */
+  const written = (writer: ValueWriter) => Buffer.from(writer.finish().bytes).toString('hex');
+  const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+  it('length counts the bytes written since begin()', () => {
+    const writer = new ValueWriter();
+    writer.begin();
+    expect(writer.length).toBe(0);
+    writer.mapHeader(1);
+    writer.raw(ValueWriter.stringBytes('n'));
+    expect(writer.length).toBe(3);
+    writer.number(0x10000);
+    expect(writer.length).toBe(8);
+    expect(writer.length).toBe(writer.finish().bytes.length);
+    // Past the first buffer too: a producer's marks are taken anywhere in a large row.
+    writer.string('z'.repeat(5000));
+    expect(writer.length).toBe(8 + 3 + 5000);
+    expect(writer.length).toBe(writer.finish().bytes.length);
+    writer.begin();
+    expect(writer.length).toBe(0);
+  });
+
+  it('rewind drops what was written after the mark, and later writes land at the mark', () => {
+    const writer = new ValueWriter();
+    writer.begin();
+    writer.mapHeader(2);
+    writer.raw(ValueWriter.stringBytes('a'));
+    writer.number(1);
+    const mark = writer.length;
+    writer.raw(ValueWriter.stringBytes('b'));
+    // Enough to grow the buffer: the mark must survive the copy.
+    writer.string('x'.repeat(10_000));
+    writer.value([1, 2, { c: 'é' }]);
+    writer.rewind(mark);
+    expect(writer.length).toBe(mark);
+    writer.raw(ValueWriter.stringBytes('b'));
+    writer.boolean(true);
+    expect(written(writer)).toBe(hexOf(encodeValue({ a: 1, b: true })));
+    // Rewinding to where it is changes nothing; to 0, everything is gone.
+    writer.rewind(writer.length);
+    expect(written(writer)).toBe(hexOf(encodeValue({ a: 1, b: true })));
+    writer.rewind(0);
+    expect(writer.length).toBe(0);
+    expect(writer.finish().bytes.length).toBe(0);
+  });
+
+  it('rewind refuses a mark past the end, below zero or not an integer with RangeError, leaving the writer as it was', () => {
+    const writer = new ValueWriter();
+    writer.begin();
+    writer.mapHeader(1);
+    writer.raw(ValueWriter.stringBytes('k'));
+    const later = writer.length + 1;
+    writer.nil();
+    const before = written(writer);
+    const length = writer.length;
+    for (const bad of [-1, -Infinity, length + 1, length + 1000, Infinity, NaN, 1.5]) {
+      expect(() => writer.rewind(bad)).toThrow(RangeError);
+      expect(writer.length).toBe(length);
+      expect(written(writer)).toBe(before);
+    }
+    // A mark taken before an earlier rewind can point past the end now.
+    writer.rewind(1);
+    expect(() => writer.rewind(later)).toThrow(RangeError);
+    expect(writer.length).toBe(1);
+  });
+
+  it('placeholder and fixHeader give the bytes of a map or an array of 0 to 15 members built piece by piece', () => {
+    const writer = new ValueWriter();
+    for (let size = 0; size <= 15; size++) {
+      const object: Record<string, unknown> = {};
+      const array: unknown[] = [];
+      for (let i = 0; i < size; i++) {
+        // Members of several widths, so a header fixed at the wrong place would shift into one of them.
+        const member = i % 3 === 0 ? i : i % 3 === 1 ? `s${'x'.repeat(i * 3)}` : [i, null];
+        object[`k${i}`] = member;
+        array.push(member);
+      }
+      for (const [kind, expected] of [['map', object], ['array', array]] as const) {
+        for (const inColumn of [false, true]) {
+          writer.begin();
+          if (inColumn) {
+            writer.mapHeader(1);
+            writer.raw(ValueWriter.stringBytes('v'));
+          }
+          const at = writer.length;
+          expect(writer.placeholder()).toBe(at);
+          expect(writer.length).toBe(at + 1);
+          for (let i = 0; i < size; i++) {
+            if (kind === 'map') writer.string(`k${i}`);
+            const member = array[i];
+            if (typeof member === 'number') writer.number(member);
+            else if (typeof member === 'string') writer.string(member);
+            else {
+              const inner = writer.placeholder();
+              writer.number(i);
+              writer.nil();
+              writer.fixHeader(inner, 'array', 2);
+            }
+          }
+          writer.fixHeader(at, kind, size);
+          expect(written(writer), `${kind} of ${size}`).toBe(hexOf(inColumn ? encodeValue({ v: expected }) : encodeValuePart(expected)));
+        }
+      }
+    }
+  });
+
+  it('placeholders nest: any tree of small maps and arrays built piece by piece has the codec bytes', () => {
+    type Tree = number | string | null | boolean | readonly Tree[] | { readonly [key: string]: Tree };
+    const { tree } = fc.letrec<{ tree: Tree; array: Tree; object: Tree }>((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 40 }), fc.boolean(), fc.constant(null)),
+        tie('array'),
+        tie('object'),
+      ),
+      array: fc.array(tie('tree'), { maxLength: 15 }),
+      // Keys JS keeps in insertion order, so the object's order is the order written.
+      object: fc.dictionary(fieldName, tie('tree'), { maxKeys: 15, noNullPrototype: true }),
+    }));
+    const write = (writer: ValueWriter, value: Tree): void => {
+      if (typeof value === 'number') writer.number(value);
+      else if (typeof value === 'string') writer.string(value);
+      else if (typeof value === 'boolean') writer.boolean(value);
+      else if (value === null) writer.nil();
+      else if (Array.isArray(value)) {
+        const at = writer.placeholder();
+        for (const item of value as readonly Tree[]) write(writer, item);
+        writer.fixHeader(at, 'array', value.length);
+      } else {
+        const at = writer.placeholder();
+        const keys = Object.keys(value);
+        for (const key of keys) {
+          writer.string(key);
+          write(writer, (value as { readonly [key: string]: Tree })[key]!);
+        }
+        writer.fixHeader(at, 'map', keys.length);
+      }
+    };
+    const writer = new ValueWriter();
+    fc.assert(
+      fc.property(tree, (value) => {
+        writer.begin();
+        write(writer, value);
+        expect(written(writer)).toBe(hexOf(encodeValuePart(value)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fixHeader refuses 16 members or more, a negative or fractional count, and a place outside what was written, with RangeError', () => {
+    const writer = new ValueWriter();
+    writer.begin();
+    const at = writer.placeholder();
+    writer.number(1);
+    const before = written(writer);
+    for (const size of [16, 17, 255, -1, 1.5, NaN, Infinity]) {
+      for (const kind of ['map', 'array'] as const) {
+        expect(() => writer.fixHeader(at, kind, size), `${kind} of ${size}`).toThrow(RangeError);
+      }
+    }
+    for (const place of [-1, writer.length, writer.length + 1, 4096, at + 0.5, NaN]) expect(() => writer.fixHeader(place, 'array', 1), `at ${place}`).toThrow(RangeError);
+    // Refusing wrote nothing, and the placeholder can still be fixed.
+    expect(written(writer)).toBe(before);
+    writer.fixHeader(at, 'array', 1);
+    expect(written(writer)).toBe(hexOf(encodeValuePart([1])));
+    // A placeholder rewound away is outside what was written.
+    writer.rewind(at);
+    expect(() => writer.fixHeader(at, 'array', 0)).toThrow(RangeError);
+  });
+});
+
+describe('ValueWriter.string', () => {
+  const latin1 = fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((unit) => String.fromCharCode(unit)), maxLength: 80 });
+  /** ASCII with one wider code unit somewhere: the whole string must then go through the codec, not only its tail. */
+  const asciiWithOneWide = fc
+    .tuple(fc.string({ unit: 'binary-ascii', maxLength: 80 }), fc.nat(), fc.constantFrom('\x80', 'é', 'ÿ', 'Ā', '€', '\ud800', '𝄞'))
+    .map(([ascii, at, wide]) => {
+      const i = at % (ascii.length + 1);
+      return ascii.slice(0, i) + wide + ascii.slice(i);
+    });
+
+  it('writes any string as encodeValuePart does: ASCII on either side of 32 chars, and not ASCII', () => {
+    // One writer across runs, after a prefix or not: the char-by-char loop must start at the right place.
+    const writer = new ValueWriter();
+    const prefix = encodeValuePart('p');
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 80 }), latin1, asciiWithOneWide, anyString(false)),
+        fc.boolean(),
+        (text, prefixed) => {
+          writer.begin();
+          if (prefixed) writer.raw(prefix);
+          writer.string(text);
+          const expected = prefixed ? Buffer.concat([prefix, encodeValuePart(text)]) : encodeValuePart(text);
+          expectSameBytes(writer.finish().bytes, expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes strings of exactly 0, 1, 31, 32, 33, 255 and 256 chars as encodeValuePart does', () => {
+    const writer = new ValueWriter();
+    for (const unit of ['a', '\x00', '\x7f', '\x80', 'é', 'ÿ']) {
+      for (const length of [0, 1, 31, 32, 33, 255, 256]) {
+        const text = unit.repeat(length);
+        writer.begin();
+        writer.string(text);
+        expectSameBytes(writer.finish().bytes, encodeValuePart(text));
+      }
+    }
+  });
+});
+
 describe('EncodedValue', () => {
   const roots = fc.oneof(
     fields({ lossy: false }).map(objectOf),

@@ -20,7 +20,7 @@ export class EncodedRow {
     /** Just after the row's JSON object in `json`. */
     readonly end: number,
     /** Each field's JSON value as `[start, end)` pairs, in the schema's order. */
-    private readonly slices: Int32Array,
+    private readonly slices: readonly number[],
     private readonly path: string,
   ) {}
 

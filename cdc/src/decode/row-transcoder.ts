@@ -4,6 +4,7 @@ import { decimalAsciiBytes, decodeDecimal, parseScale, writeBase64Decimal } from
 import { EncodedRow } from './encoded-row.js';
 import { parseExactJsonAt } from './exact-json.js';
 import { JsonByte, JsonBytes, integerAt, startsWith } from './json-bytes.js';
+import { writeJsonText } from './json-column-writer.js';
 import { child } from './raw-access.js';
 import { rowSchemaOf } from './row-schema.js';
 import { memoBySchema } from './schema-memo.js';
@@ -99,7 +100,8 @@ export class RowPlan {
     if (!reader.take(JsonByte.OpenBrace)) return null;
     const fields = this.fields;
     const writer = this.writer;
-    const slices = new Int32Array(fields.length * 2);
+    // A plain array: a typed array this size gets a backing store of its own, which cost more than the row's other objects.
+    const slices: number[] = [];
     writer.begin();
     writer.mapHeader(fields.length);
     for (let i = 0; i < fields.length; i++) {
@@ -114,10 +116,10 @@ export class RowPlan {
       reader.skipWhitespace();
       if (!reader.take(JsonByte.Colon)) return null;
       reader.skipWhitespace();
-      slices[2 * i] = reader.pos;
+      slices.push(reader.pos);
       writer.raw(field.key);
       if (!writeField(field, reader, writer, path)) return null;
-      slices[2 * i + 1] = reader.pos;
+      slices.push(reader.pos);
     }
     if (!this.skipUnnamedFields(reader)) return null;
     return new EncodedRow(writer.finish(), this, bytes, start, reader.pos, slices, path);
@@ -241,7 +243,7 @@ function writeField(field: PlannedField, reader: JsonBytes, writer: ValueWriter,
       if (!reader.string()) return false;
       // The literal is valid by now, and JSON.parse unescapes it as the exact parser does.
       const text = reader.escaped ? (JSON.parse(bytes.toString('utf8', start, reader.pos)) as string) : bytes.toString('utf8', start + 1, reader.pos - 1);
-      writer.value(decodeJsonColumn(text, path));
+      if (!writeJsonText(text, writer)) writer.value(decodeJsonColumn(text, path));
       return true;
     }
     case 'general':

@@ -75,12 +75,17 @@ export class FileSource extends PullingSource {
     const reader = this.reader!;
     const records: SourceRecord[] = [];
     let last: Checkpoint | null = null;
-    // A batch takes the lines at hand: on a pipe (stdin, a FIFO) it must not wait for more while it has some.
-    // A regular file has more at hand than one read's chunk (13 lines of 5 KB): read on to the batch size.
-    while (records.length < this.options.batchSize && (last === null || this.regularFile || reader.hasLineBuffered)) {
-      // A line at hand needs no abort listener (one per line was a tenth of reading).
-      const line = reader.hasLineBuffered ? await reader.next() : await untilAborted(reader.next(), signal);
-      if (line === null || line === 'aborted') break;
+    while (records.length < this.options.batchSize) {
+      let line = reader.takeBuffered();
+      if (line === undefined) {
+        // A batch takes the lines at hand: on a pipe (stdin, a FIFO) it must not wait for more while it has some.
+        // A regular file has more at hand than one read's chunk (13 lines of 5 KB): read on to the batch size.
+        if (last !== null && !this.regularFile && !reader.hasLineBuffered) break;
+        // A line at hand needs no abort listener (one per line was a tenth of reading).
+        const next = reader.hasLineBuffered ? await reader.next() : await untilAborted(reader.next(), signal);
+        if (next === null || next === 'aborted') break;
+        line = next;
+      }
       last = { offset: line.end, line: line.number };
       if (line.tooLong !== undefined) {
         const reason = `line ${line.number} is ${line.tooLong.bytes} bytes, more than the ${this.maxLineBytes} bytes a line may have (?maxLineBytes=N); the value holds its first bytes`;

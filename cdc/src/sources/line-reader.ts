@@ -57,6 +57,15 @@ export class LineReader {
     return this.current.indexOf(0x0a, this.at) >= 0 || (this.ended && this.lineBytes + (this.current.length - this.at) > 0);
   }
 
+  /** The next line when it is complete in the chunk at hand, without a promise (one per line was felt); undefined otherwise. */
+  takeBuffered(): Line | undefined {
+    const nl = this.current.indexOf(0x0a, this.at);
+    if (nl < 0) return undefined;
+    this.keep(this.current.subarray(this.at, nl));
+    this.at = nl + 1;
+    return this.take(1);
+  }
+
   /** The next line, or null at the end of the input. */
   async next(): Promise<Line | null> {
     for (;;) {

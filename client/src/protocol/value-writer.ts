@@ -4,6 +4,8 @@ import { BadRequestError } from './errors.js';
 
 const MIN_INT64 = -(2n ** 63n);
 const MAX_UINT64 = 2n ** 64n - 1n;
+/** Finished values are cut from slabs of this size (see `finish`). */
+const SLAB_BYTES = 256 * 1024;
 
 /**
  * Writes a map value piece by piece, byte for byte as `encodeValue` writes
@@ -18,6 +20,8 @@ export class ValueWriter {
   private buffer = Buffer.allocUnsafe(4096);
   private view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
   private pos = 0;
+  private slab = Buffer.alloc(0);
+  private slabUsed = 0;
 
   /** A string's bytes as the codec writes it (for map keys written again and again). */
   static stringBytes(text: string): Uint8Array {
@@ -29,11 +33,48 @@ export class ValueWriter {
     this.pos = 0;
   }
 
-  /** The value written since `begin`, as its own bytes. */
+  /**
+   * The value written since `begin`, as its own bytes: a piece of a slab
+   * the writer hands out value by value, since a buffer of its own per value
+   * (Node's pool makes one per 8 KiB) cost more than the copy.
+   */
   finish(): EncodedValue {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buffer.copy(out, 0, 0, this.pos);
+    const length = this.pos;
+    if (this.slab.length - this.slabUsed < length) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
+      this.slabUsed = 0;
+    }
+    const out = this.slab.subarray(this.slabUsed, this.slabUsed + length);
+    this.buffer.copy(out, 0, 0, length);
+    this.slabUsed += length;
     return EncodedValue.trusted(out);
+  }
+
+  /** Bytes written since `begin`: a mark to `rewind` to (a producer that gives up on a part and writes it another way). */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Drops what was written after `length` (a mark from `length`). */
+  rewind(length: number): void {
+    if (!Number.isInteger(length) || length < 0 || length > this.pos) throw new RangeError(`cannot rewind to ${length} of ${this.pos} bytes`);
+    this.pos = length;
+  }
+
+  /**
+   * Writes a one-byte placeholder for a map or an array of fewer than 16
+   * members whose count is not known yet; `fixHeader` fills it in.
+   * Returns where it is.
+   */
+  placeholder(): number {
+    this.nil();
+    return this.pos - 1;
+  }
+
+  /** The header of a map or array of `size` < 16 members (fixmap, fixarray) at a `placeholder`'s place. */
+  fixHeader(at: number, kind: 'map' | 'array', size: number): void {
+    if (!Number.isInteger(size) || size < 0 || size > 15 || !Number.isInteger(at) || at < 0 || at >= this.pos) throw new RangeError(`no fix header of ${size} members at ${at}`);
+    this.buffer[at] = (kind === 'map' ? 0x80 : 0x90) + size;
   }
 
   mapHeader(size: number): void {
@@ -118,7 +159,10 @@ export class ValueWriter {
     }
     this.stringHeader(length);
     this.ensure(length);
-    this.pos += this.buffer.write(text, this.pos, length, 'latin1');
+    const buffer = this.buffer;
+    // A short string char by char: a native write costs more than the copy.
+    if (length < 32) for (let i = 0; i < length; i++) buffer[this.pos++] = text.charCodeAt(i);
+    else this.pos += buffer.write(text, this.pos, length, 'latin1');
   }
 
   /** Any value as a part of the map (null and undefined as nil). */
