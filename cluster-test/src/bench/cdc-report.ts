@@ -21,18 +21,17 @@ interface Grid {
   readonly rows: readonly (readonly string[])[];
 }
 
-const ratioOf = (r: IngestResult) => r.ingestPerSecond / r.putAllPerSecond;
-const ingestMet = (r: IngestResult) => ratioOf(r) >= CDC_INGEST.target.ratio;
+const ingestMet = (r: IngestResult) => r.ratio >= CDC_INGEST.target.ratio;
 const lagMet = (run: LagRun) => sustained(run) && run.p99Ms < CDC_LAG.target.p99Ms;
 
 function ingestGrid(r: IngestResult): Grid {
   return {
-    title: `CDC ingest: ${n(r.events)} Debezium JSON events with schemas (${n(r.fileBytes / r.events)} bytes each, ~1 KB rows), median of ${r.rounds} round${r.rounds === 1 ? '' : 's'}`,
+    title: `CDC ingest: ${n(r.events)} Debezium JSON events with schemas (${n(r.fileBytes / r.events)} bytes each, ~1 KB rows), medians of ${r.rounds} round${r.rounds === 1 ? '' : 's'}`,
     header: ['metric', 'value', 'target', 'verdict'],
     rows: [
       ['shoal cdc: file source → decode → map → applyChanges, one batch at a time (events/s)', n(r.ingestPerSecond), 'report only', '—'],
       [`SDK putAll of the same decoded rows, ${CDC_INGEST.batchSize} per call, one call at a time (rows/s)`, n(r.putAllPerSecond), 'report only', '—'],
-      ['ingest / putAll', ratioOf(r).toFixed(2), `≥ ${CDC_INGEST.target.ratio}`, ingestMet(r) ? MET : MISSED],
+      ['ingest / putAll (each round over its own putAll, median)', r.ratio.toFixed(2), `≥ ${CDC_INGEST.target.ratio}`, ingestMet(r) ? MET : MISSED],
     ],
   };
 }
@@ -62,7 +61,7 @@ function grids(result: CdcRunResult): (Grid | string)[] {
 export function missedCdcTargets(result: CdcRunResult): string[] {
   const missed: string[] = [];
   if (!result.ingest.ok) missed.push('CDC ingest throughput did not complete');
-  else if (!ingestMet(result.ingest.value)) missed.push(`CDC ingest / putAll = ${ratioOf(result.ingest.value).toFixed(2)}, target ≥ ${CDC_INGEST.target.ratio}`);
+  else if (!ingestMet(result.ingest.value)) missed.push(`CDC ingest / putAll = ${result.ingest.value.ratio.toFixed(2)}, target ≥ ${CDC_INGEST.target.ratio}`);
   if (!result.lag.ok) missed.push('CDC lag did not complete');
   else if (!lagMet(result.lag.value.atTarget)) {
     const run = result.lag.value.atTarget;
@@ -85,10 +84,12 @@ export function cdcMarkdown(result: CdcRunResult): string {
   const intro =
     `**CDC.** A fresh single \`shoal node\`; events are PostgreSQL-connector Debezium envelopes with the JSON converter's schemas ` +
     `(13 columns: a Decimal(12,2), two MicroTimestamps, a Json column, text; the schema is about four fifths of each event). ` +
-    `Ingest: \`shoal cdc\`'s own code (\`startCdc\`) in the client process reads an NDJSON file (a value per line, \`--key products=id\`, ` +
-    `checkpoint fsynced after each batch of ${CDC_INGEST.batchSize}), decodes, maps and applies versioned changes; the SDK then puts the ` +
-    `very rows the decoder produced with \`putAll\`, same batch size, one call in flight as the ingester has; fresh caches each round, ` +
-    `both the SQL table the ingester makes of these events, created before the clock starts, alternating which goes first. Lag: \`shoal cdc\` in its own process behind its HTTP source; a producer makes updates of the ` +
+    `Ingest: \`shoal cdc\`'s own code (\`startCdc\`) on a thread of the client process with a heap of its own (as its own process has) ` +
+    `reads an NDJSON file (a value per line, \`--key products=id\`, checkpoint fsynced after each batch of ${CDC_INGEST.batchSize}), ` +
+    `decodes, maps and applies versioned changes; the SDK puts the very rows the decoder produced with \`putAll\`, same batch size, ` +
+    `one call in flight as the ingester has; fresh caches each round, both the SQL table the ingester makes of these events, created ` +
+    `before the clock starts; rounds alternate which goes first, after one uncounted round of each, and each side starts after a full ` +
+    `garbage collection on the node and in its own heap; the ratio is the median of each round's ingest over its own putAll. Lag: \`shoal cdc\` in its own process behind its HTTP source; a producer makes updates of the ` +
     `same rows at a fixed rate (a change's creation time is when it was due) and posts what is due as one JSON array, at most ` +
     `${n(MAX_POST_EVENTS)} events, one POST in flight, as Debezium Server's HTTP sink does (without its poll interval); a reader follows ` +
     `${CDC_LAG.samplesPerSecond} changes a second, posted within the measured window, with \`getAll\` every ${POLL_INTERVAL_MS} ms until ` +

@@ -1,5 +1,5 @@
 import { log } from './bench-session.js';
-import { type IngestResult, measureIngest } from './cdc-ingest-workload.js';
+import { CDC_INGEST, type IngestResult, measureIngest } from './cdc-ingest-workload.js';
 import { type LagResult, measureLag } from './cdc-lag-workload.js';
 import type { Outcome } from './cluster-run.js';
 import { currentLoad } from './machine-info.js';
@@ -24,7 +24,7 @@ export async function measureCdc(rounds: number): Promise<CdcRunResult> {
   log(`cdc scenarios: 1-minute load average ${loadAverage.toFixed(2)}`);
   const node = await withTimeout('start the Shoal node for CDC', 30_000, () => ShoalNodeProcess.start());
   try {
-    const ingest = await attempt('cdc ingest throughput', 15 * 60_000, () => measureIngest(node.endpoint, rounds));
+    const ingest = await attempt('cdc ingest throughput', 15 * 60_000, () => measureIngest(node.endpoint, Math.max(rounds, CDC_INGEST.minRounds), () => node.memory()));
     const lag = await attempt('cdc change-to-visible lag', 10 * 60_000, () => measureLag(node.endpoint));
     return { loadAverage, ingest, lag };
   } finally {
