@@ -1,6 +1,6 @@
 import { ExactJsonSyntaxError, parseExactJsonAt, parseExactJsonMembersAt, setKey } from './exact-json.js';
 import type { EncodedRow } from './encoded-row.js';
-import { JsonByte, JsonBytes } from './json-bytes.js';
+import { JsonByte, JsonBytes, startsWith } from './json-bytes.js';
 import type { KnownMembers } from './known-members.js';
 import type { RowPlan } from './row-transcoder.js';
 
@@ -25,6 +25,9 @@ export class RawRowJson {
 }
 
 const rowMembers: ReadonlySet<string> = new Set(['before', 'after']);
+// The row members' keys as JSON writes them: recognised from the bytes, without making their strings.
+const beforeKey = Buffer.from('"before"');
+const afterKey = Buffer.from('"after"');
 
 /**
  * The payload of an envelope record, given as the bytes after `"payload":`
@@ -66,7 +69,7 @@ function readLeadingMember(reader: JsonBytes, payload: Record<string, unknown>, 
   const bytes = reader.bytes;
   const memberStart = reader.pos;
   if (!reader.string() || reader.escaped) return false;
-  const key = bytes.toString('utf8', memberStart + 1, reader.pos - 1);
+  const key = keyAt(bytes, memberStart, reader.pos);
   reader.skipWhitespace();
   if (!reader.take(JsonByte.Colon)) return false;
   reader.skipWhitespace();
@@ -83,6 +86,14 @@ function readLeadingMember(reader: JsonBytes, payload: Record<string, unknown>, 
   if (!reader.value(1)) return false;
   setKey(payload, key, parseExactJsonAt(bytes.toString('utf8', start, reader.pos), 0).value);
   return true;
+}
+
+/** The unescaped key whose literal is `bytes[start, end)`. */
+function keyAt(bytes: Buffer, start: number, end: number): string {
+  const length = end - start;
+  if (length === afterKey.length && startsWith(bytes, start, afterKey)) return 'after';
+  if (length === beforeKey.length && startsWith(bytes, start, beforeKey)) return 'before';
+  return bytes.toString('utf8', start + 1, end - 1);
 }
 
 /** After a member's value: true at the payload's `}` (taken), false past a comma before another member, null for anything else. */

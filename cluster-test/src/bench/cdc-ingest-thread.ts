@@ -1,7 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { type CdcConfig, startCdc } from '@shoal/cdc';
 import { CDC_INGEST, productRules } from './cdc-ingest-workload.js';
-import { collectGarbageNow } from './full-collection.js';
 
 /** One ingest round, as the benchmark's thread asks for it. */
 export interface IngestJob {
@@ -23,7 +22,6 @@ export type IngestAnswer = { readonly ok: true; readonly eventsPerSecond: number
  * warm-up carries over as it does in a running ingester.
  */
 parentPort?.on('message', (job: IngestJob) => {
-  collectGarbageNow();
   ingestOnce(job).then(
     (eventsPerSecond) => parentPort!.postMessage({ ok: true, eventsPerSecond } satisfies IngestAnswer),
     (err: unknown) => parentPort!.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies IngestAnswer),

@@ -89,7 +89,7 @@ export function cdcMarkdown(result: CdcRunResult): string {
     `decodes, maps and applies versioned changes; the SDK puts the very rows the decoder produced with \`putAll\`, same batch size, ` +
     `one call in flight as the ingester has; fresh caches each round, both the SQL table the ingester makes of these events, created ` +
     `before the clock starts; rounds alternate which goes first, after one uncounted round of each, and each side starts after a full ` +
-    `garbage collection on the node and in its own heap; the ratio is the median of each round's ingest over its own putAll. Lag: \`shoal cdc\` in its own process behind its HTTP source; a producer makes updates of the ` +
+    `garbage collection on the node; the ratio is the median of each round's ingest over its own putAll. Lag: \`shoal cdc\` in its own process behind its HTTP source; a producer makes updates of the ` +
     `same rows at a fixed rate (a change's creation time is when it was due) and posts what is due as one JSON array, at most ` +
     `${n(MAX_POST_EVENTS)} events, one POST in flight, as Debezium Server's HTTP sink does (without its poll interval); a reader follows ` +
     `${CDC_LAG.samplesPerSecond} changes a second, posted within the measured window, with \`getAll\` every ${POLL_INTERVAL_MS} ms until ` +
