@@ -226,14 +226,17 @@ class ExactJsonParser {
   }
 
   private skipWhitespace(): void {
-    const text = this.text;
-    let i = this.position;
-    for (;;) {
-      const code = text.charCodeAt(i);
-      if (code !== Code.Space && code !== Code.Newline && code !== Code.Return && code !== Code.Tab) break;
-      i++;
-    }
-    this.position = i;
+    this.position = jsonWhitespaceEnd(this.text, this.position);
+  }
+}
+
+/** Where the JSON whitespace (space, tab, CR, LF) from `from` of `text` ends. */
+export function jsonWhitespaceEnd(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const code = text.charCodeAt(i);
+    if (code !== Code.Space && code !== Code.Newline && code !== Code.Return && code !== Code.Tab) return i;
+    i++;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ValueWriter } from '@shoal/client/protocol';
+import { jsonWhitespaceEnd } from './exact-json.js';
 import { JsonByte as Code } from './json-bytes.js';
 
 /** Deeper than this, a Json column is encoded the ordinary way. */
@@ -217,13 +218,6 @@ class JsonTextTranscoder {
   }
 
   private skipWhitespace(): void {
-    const text = this.text;
-    let i = this.pos;
-    for (;;) {
-      const code = text.charCodeAt(i);
-      if (code !== Code.Space && code !== Code.Newline && code !== Code.Return && code !== Code.Tab) break;
-      i++;
-    }
-    this.pos = i;
+    this.pos = jsonWhitespaceEnd(this.text, this.pos);
   }
 }
