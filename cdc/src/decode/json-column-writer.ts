@@ -9,7 +9,6 @@ const maxFixMembers = 15;
 /** An integer literal of this many digits may pass 2^53: the ordinary way keeps it exact (see `parsePlainJson`). */
 const maxPlainIntegerDigits = 15;
 
-
 /** JSON's one-letter escapes, after a backslash. */
 const simpleEscapes = '"\\/bfnrt';
 

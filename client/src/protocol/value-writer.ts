@@ -5,7 +5,7 @@ import { BadRequestError } from './errors.js';
 const MIN_INT64 = -(2n ** 63n);
 const MAX_UINT64 = 2n ** 64n - 1n;
 /** Finished values are cut from slabs of this size (see `finish`). */
-const SLAB_BYTES = 256 * 1024;
+const SLAB_BYTES = 64 * 1024;
 
 /**
  * Writes a map value piece by piece, byte for byte as `encodeValue` writes
@@ -34,9 +34,10 @@ export class ValueWriter {
   }
 
   /**
-   * The value written since `begin`, as its own bytes: a piece of a slab
-   * the writer hands out value by value, since a buffer of its own per value
-   * (Node's pool makes one per 8 KiB) cost more than the copy.
+   * The value written since `begin`: a piece of a 64 KiB slab the writer
+   * hands out value by value, since a buffer of its own per value (Node's
+   * pool makes one per 8 KiB) cost more than the copy. A value kept keeps
+   * its slab alive, as a pooled Buffer keeps its pool: copy one kept long.
    */
   finish(): EncodedValue {
     const length = this.pos;
