@@ -47,6 +47,7 @@ export interface IngestResult {
 }
 
 const perSecond = (value: number): string => Math.round(value).toLocaleString('en-US');
+const ratioOf = (round: IngestRound): number => round.ingestPerSecond / round.putAllPerSecond;
 
 /** How the ingester maps the products table: its cache per round, its key from `id` (`--key products=id`). */
 export function productRules(cache: string): MappingRules {
@@ -107,8 +108,7 @@ export async function measureIngest(endpoint: string, rounds: number, settleNode
     const results: IngestRound[] = [];
     for (let round = 0; round < rounds; round++) {
       const result = await runRound(String(round), round % 2 === 0);
-      const ratio = (result.ingestPerSecond / result.putAllPerSecond).toFixed(2);
-      log(`cdc ingest [${round + 1}/${rounds}]: ${perSecond(result.ingestPerSecond)} events/s, putAll ${perSecond(result.putAllPerSecond)} rows/s, ${ratio}`);
+      log(`cdc ingest [${round + 1}/${rounds}]: ${perSecond(result.ingestPerSecond)} events/s, putAll ${perSecond(result.putAllPerSecond)} rows/s, ${ratioOf(result).toFixed(2)}`);
       results.push(result);
     }
     return {
@@ -117,7 +117,7 @@ export async function measureIngest(endpoint: string, rounds: number, settleNode
       rounds,
       ingestPerSecond: median(results.map((r) => r.ingestPerSecond)),
       putAllPerSecond: median(results.map((r) => r.putAllPerSecond)),
-      ratio: median(results.map((r) => r.ingestPerSecond / r.putAllPerSecond)),
+      ratio: median(results.map(ratioOf)),
     };
   } finally {
     await ingester.stop();
